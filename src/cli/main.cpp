@@ -1,0 +1,57 @@
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/common_options.hpp"
+#include "core/build_info.hpp"
+#include "core/text_safety.hpp"
+
+using namespace impostor;
+
+namespace {
+
+void set_up_logging(int verbosity) {
+  auto logger = spdlog::stderr_logger_st("impostor");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("impostor: %l: %v");
+  spdlog::set_level(verbosity >= 2   ? spdlog::level::trace
+                    : verbosity == 1 ? spdlog::level::debug
+                    : verbosity == 0 ? spdlog::level::warn
+                                     : spdlog::level::err);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"impostor: catches fake download sites and fake installers"};
+  app.set_version_flag("--version", std::string("impostor ") + core::kVersion);
+  app.require_subcommand(1);
+  cli::CommonOptions common;
+  cli::add_common_options(app, common);
+  cli::Action action;
+  cli::add_domain_command(app, common, action);
+  cli::add_allowlist_command(app, common, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return cli::kExitError;
+  }
+  set_up_logging(common.verbosity);
+  try {
+    return action ? action() : cli::kExitError;
+  } catch (const std::exception& e) {
+    std::cerr << "impostor: " << core::for_terminal(e.what()) << '\n';
+    return cli::kExitError;
+  }
+}

@@ -1,0 +1,56 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "allowlist/vendor.hpp"
+#include "core/finding.hpp"
+#include "domain/confusable_skeleton.hpp"
+#include "domain/established_domains.hpp"
+#include "domain/host_name.hpp"
+
+namespace impostor::domain {
+
+struct Classification {
+  std::vector<core::Finding> findings;
+  std::string vendor;  // vendor the host belongs to or imitates most strongly; empty if none
+};
+
+// Judges one normalised host against every vendor of the allowlist: official, another
+// business, established, or a lookalike (homoglyph, typo, TLD swap, combosquat, brand in
+// a subdomain, brand on shared hosting), each finding with its evidence. Built once from
+// the allowlist; classify() is const and safe to call from many threads.
+class LookalikeClassifier {
+ public:
+  LookalikeClassifier(const allowlist::Allowlist& allowlist, EstablishedDomains established);
+  Classification classify(const HostName& host) const;
+
+  // An official domain or brand token written inside free text (a URL's userinfo, say);
+  // returns the vendor id and what was found, or nullopt.
+  std::optional<std::pair<std::string, std::string>> brand_in_text(std::string_view text) const;
+
+ private:
+  enum class RefKind { token, distinctive };
+  struct Reference {
+    size_t vendor;
+    std::string text;      // zoom, anydesk, zoomgov
+    std::string skeleton;  // its confusable skeleton
+    RefKind kind;
+    bool official_label;   // also the label of an official registrable domain
+  };
+  struct LabelMatch;
+
+  void match_label(std::string_view label, std::vector<LabelMatch>& out) const;
+
+  const allowlist::Allowlist& allowlist_;
+  EstablishedDomains established_;
+  ConfusableSkeleton skeleton_;
+  std::vector<Reference> references_;
+  std::unordered_map<std::string, size_t> official_;  // official domain -> vendor
+  std::unordered_map<std::string, std::vector<std::pair<size_t, std::string>>> other_owners_;  // domain -> (vendor, owner)
+  std::unordered_map<std::string, std::pair<size_t, std::string>> official_skeletons_;  // skeleton -> (vendor, domain)
+};
+
+}  // namespace impostor::domain

@@ -1,0 +1,41 @@
+#include "domain/public_suffixes.hpp"
+
+#include <libpsl.h>
+
+#include <stdexcept>
+
+namespace impostor::domain {
+
+PublicSuffixes::PublicSuffixes(const std::string& dafsa_or_dat) {
+  psl_ = psl_load_file(dafsa_or_dat.c_str());
+  source_ = dafsa_or_dat;
+  if (psl_ == nullptr) {
+    psl_ = psl_latest(nullptr);
+    source_ = "libpsl latest (built-in or distribution)";
+  }
+  if (psl_ == nullptr) {
+    psl_ = const_cast<psl_ctx_t*>(psl_builtin());  // libpsl's own static data; never freed
+    source_ = "libpsl built-in";
+    if (psl_ == nullptr) throw std::runtime_error("no public-suffix data available");
+    return;
+  }
+  owned_ = true;
+}
+
+PublicSuffixes::~PublicSuffixes() {
+  if (owned_) psl_free(psl_);
+}
+
+SuffixSplit PublicSuffixes::split(std::string_view host) const {
+  SuffixSplit out;
+  const std::string h(host);
+  if (const char* suffix = psl_unregistrable_domain(psl_, h.c_str())) {
+    out.public_suffix = suffix;
+    out.private_suffix = psl_is_public_suffix2(psl_, suffix, PSL_TYPE_PRIVATE) != 0 &&
+                         psl_is_public_suffix2(psl_, suffix, PSL_TYPE_ICANN) == 0;
+  }
+  if (const char* reg = psl_registrable_domain(psl_, h.c_str())) out.registrable = reg;
+  return out;
+}
+
+}  // namespace impostor::domain

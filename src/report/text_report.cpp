@@ -1,0 +1,84 @@
+#include "report/text_report.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/text_safety.hpp"
+#include "report/json_report.hpp"
+
+namespace impostor::report {
+
+namespace {
+
+using core::for_terminal;
+
+// Distinct finding ids; info-only facts (established, other owner) are listed only when
+// nothing weightier was found, so the column shows what drove the verdict.
+std::string finding_ids(const core::Report& r) {
+  const bool weighty = std::any_of(r.findings.begin(), r.findings.end(),
+                                   [](const core::Finding& f) { return f.severity > core::Severity::info; });
+  std::vector<std::string> seen;
+  std::string ids;
+  for (const auto& f : r.findings) {
+    if (weighty && f.severity == core::Severity::info) continue;
+    if (std::find(seen.begin(), seen.end(), f.id) != seen.end()) continue;
+    seen.push_back(f.id);
+    ids += (ids.empty() ? "" : ",") + f.id;
+  }
+  if (ids.empty() && !r.errors.empty()) ids = "error: " + r.errors.front();
+  return ids.empty() ? "-" : ids;
+}
+
+// Display width is approximated by code points; good enough to line up ASCII and most IDNs.
+size_t display_width(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+void pad(std::ostringstream& out, const std::string& s, size_t width) {
+  out << s;
+  for (size_t w = display_width(s); w < width; ++w) out << ' ';
+}
+
+}  // namespace
+
+std::string to_text(const core::Report& r) {
+  std::ostringstream out;
+  out << for_terminal(r.target.input) << "\n";
+  out << "  verdict: " << core::to_string(r.verdict) << " (score " << r.score << ")";
+  if (!r.vendor.empty()) out << ", vendor: " << for_terminal(r.vendor);
+  out << "\n";
+  for (const auto& [key, value] : r.target.details.items())
+    out << "  " << key << ": " << for_terminal(value.is_string() ? value.get<std::string>() : dump_json(value, -1)) << "\n";
+  for (const auto& e : r.errors) out << "  error: " << for_terminal(e) << "\n";
+  for (const auto& f : r.findings) {
+    out << "  [" << core::to_string(f.severity) << "] " << f.id << ": " << for_terminal(f.summary) << "\n";
+    for (const auto& [key, value] : f.evidence.items()) {
+      if (key == "host" || key == "host_unicode" || key == "registrable_domain") continue;  // shown above
+      out << "      " << key << ": "
+          << for_terminal(value.is_string() ? value.get<std::string>() : dump_json(value, -1)) << "\n";
+    }
+  }
+  return out.str();
+}
+
+std::string to_table(std::span<const core::Report> reports) {
+  std::vector<std::array<std::string, 4>> rows;
+  rows.push_back({"INPUT", "VERDICT", "VENDOR", "FINDINGS"});
+  for (const auto& r : reports)
+    rows.push_back({for_terminal(r.target.input), std::string(core::to_string(r.verdict)),
+                    r.vendor.empty() ? "-" : for_terminal(r.vendor), for_terminal(finding_ids(r))});
+  std::array<size_t, 3> width{};
+  for (const auto& row : rows)
+    for (size_t c = 0; c < 3; ++c) width[c] = std::min<size_t>(60, std::max(width[c], display_width(row[c])));
+  std::ostringstream out;
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < 3; ++c) {
+      pad(out, row[c], width[c]);
+      out << "  ";
+    }
+    out << row[3] << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace impostor::report
