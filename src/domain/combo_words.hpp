@@ -7,8 +7,13 @@ namespace impostor::domain {
 // Drawn from the 2020–2025 threat reports behind ../shared/data/reported-lookalikes.tsv.
 bool is_combo_word(std::string_view word);
 
-// True when `text` is empty or splits entirely into combo words, digit runs and "www"-like
-// runs of w/v ("wwww", "wwv"), e.g. "us05web" or "downloadnow".
+// True when `text` is empty or splits entirely into combo words (also stretched, as in
+// "meeetiing"), short codes with a digit ("us05", "w03", "2day"), "www"-like runs of w/v
+// and plural "s": e.g. "us05web", "downloadnow", "meetings2day".
 bool splits_into_combo_words(std::string_view text);
+
+// For a whole hyphen-separated segment that is not a combo word: a two-letter code
+// (cn-zoom, zoom-uk) or a misspelt long combo word (webex-busines, zoom-iinviite).
+bool is_near_combo_word(std::string_view segment);
 
 }  // namespace impostor::domain

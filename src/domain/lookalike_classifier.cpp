@@ -47,9 +47,14 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 // `needle` occurs in `hay` at a position where what stands left and right of it splits
 // into combo words: "zoom" in "us05webzoom" or "zoomdownload", not in "zoomcar".
 bool occurs_between_combo_words(std::string_view hay, std::string_view needle) {
-  for (size_t p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1))
-    if (splits_into_combo_words(hay.substr(0, p)) && splits_into_combo_words(hay.substr(p + needle.size())))
-      return true;
+  for (size_t p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1)) {
+    if (!splits_into_combo_words(hay.substr(0, p))) continue;
+    std::string_view right = hay.substr(p + needle.size());
+    if (splits_into_combo_words(right)) return true;
+    if (!right.empty() && right.front() == 's' && splits_into_combo_words(right.substr(1))) return true;  // zooms
+    // The brand's last letter shared with the next word: zoomeeting, zoometing.
+    if (!right.empty() && splits_into_combo_words(std::string(1, needle.back()) + std::string(right))) return true;
+  }
   return false;
 }
 
@@ -182,7 +187,7 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
     bool any_word = false, any_unknown = false;
     for (size_t i = 0; i < segments.size(); ++i) {
       if (carries[i] || segments[i].empty()) continue;
-      if (splits_into_combo_words(segments[i]))
+      if (splits_into_combo_words(segments[i]) || is_near_combo_word(segments[i]))
         any_word = true;
       else
         any_unknown = true;
@@ -346,6 +351,19 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
       }
     }
   }
+  // Glued to an official domain: sidezoom.us, w03zoom.us read as "... zoom.us". Only for
+  // official domains whose label is a brand (not live.com or office.net: homeoffice.net).
+  for (const auto& ref : references_) {
+    if (skip[ref.vendor] || !ref.official_label) continue;
+    for (const auto& domain : allowlist_.vendors[ref.vendor].official_domains) {
+      if (domain.compare(0, ref.text.size() + 1, ref.text + ".") != 0) continue;
+      if (reg.size() > domain.size() && reg.compare(reg.size() - domain.size(), domain.size(), domain) == 0)
+        add("domain.combosquat", Severity::medium, ref.vendor,
+            reg + " ends with the official " + domain + " (" + allowlist_.vendors[ref.vendor].name + ")",
+            {{"imitates", domain}, {"technique", "glued to the official domain"}, {"label", std::string(label)}});
+    }
+  }
+
   for (const auto sub : host.subdomain_labels()) {
     std::vector<LabelMatch> sub_matches;
     match_label(sub, sub_matches);
