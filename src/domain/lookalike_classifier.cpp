@@ -52,8 +52,11 @@ bool occurs_between_combo_words(std::string_view hay, std::string_view needle) {
     std::string_view right = hay.substr(p + needle.size());
     if (splits_into_combo_words(right)) return true;
     if (!right.empty() && right.front() == 's' && splits_into_combo_words(right.substr(1))) return true;  // zooms
-    // The brand's last letter shared with the next word: zoomeeting, zoometing.
-    if (!right.empty() && splits_into_combo_words(std::string(1, needle.back()) + std::string(right))) return true;
+    // The brand's last letter shared with the next word: zoomeeting, zoometing. Not when
+    // the brand minus that letter is a word itself: teamsupport is team + support.
+    if (!right.empty() && !is_combo_word(needle.substr(0, needle.size() - 1)) &&
+        splits_into_combo_words(std::string(1, needle.back()) + std::string(right)))
+      return true;
   }
   return false;
 }
