@@ -1,11 +1,11 @@
 #include "allowlist/allowlist_loader.hpp"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace impostor::allowlist {
 
@@ -49,19 +49,18 @@ class VendorFileReader {
       : file_(std::move(file)), problems_(problems) {}
 
   void problem(const toml::source_region& where, std::string message) {
-    problems_.push_back({file_, static_cast<long>(where.begin.line), static_cast<long>(where.begin.column),
-                         std::move(message)});
+    problems_.push_back(
+        {file_, static_cast<long>(where.begin.line), static_cast<long>(where.begin.column), std::move(message)});
   }
 
   // Rejects keys not in `allowed`, pointing at the key itself.
-  void check_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,
-                  std::string_view where) {
+  void check_keys(const toml::table& table, std::initializer_list<std::string_view> allowed, std::string_view where) {
     for (auto&& [key, node] : table) {
       if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
         std::string list;
         for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        problem(key.source(), "unknown key '" + std::string(key.str()) + "' in " + std::string(where) +
-                                  " (allowed: " + list + ")");
+        problem(key.source(),
+                "unknown key '" + std::string(key.str()) + "' in " + std::string(where) + " (allowed: " + list + ")");
       }
     }
   }
@@ -184,9 +183,7 @@ bool is_hex(std::string_view t, size_t min, size_t max) {
 
 bool is_spki_pin(std::string_view t) { return is_hex(t, 64, 64); }
 
-std::string stem_of(const std::string& source_name) {
-  return std::filesystem::path(source_name).stem().string();
-}
+std::string stem_of(const std::string& source_name) { return std::filesystem::path(source_name).stem().string(); }
 
 }  // namespace
 
@@ -253,8 +250,8 @@ AllowlistLoad parse_vendor_file(std::string_view text, const std::string& source
   if (const auto* signing = r.table_at(root, "signing")) {
     r.check_keys(*signing, {"authenticode_publishers", "macos_team_ids", "revoked_certificates"}, "[signing]");
     v.authenticode_publishers = r.strings_at(*signing, "authenticode_publishers", false, "[signing]");
-    v.macos_team_ids = r.strings_at(*signing, "macos_team_ids", false, "[signing]", is_team_id,
-                                    "team id (10 of A-Z0-9)");
+    v.macos_team_ids =
+        r.strings_at(*signing, "macos_team_ids", false, "[signing]", is_team_id, "team id (10 of A-Z0-9)");
     for (const auto* t : r.tables_at(*signing, "revoked_certificates")) {
       r.check_keys(*t, {"publisher", "serial", "reason"}, "revoked_certificates");
       RevokedCertificate c{r.string_at(*t, "publisher", true, "revoked_certificates").value_or(""),
@@ -324,8 +321,8 @@ AllowlistLoad load_allowlist_dir(const std::filesystem::path& dir) {
         const auto [it, inserted] = claimed.emplace(d, v.id);
         if (!inserted) {
           const auto [line, column] = locate_quoted(text, d);
-          load.problems.push_back({path.string(), line, column,
-                                   "domain '" + d + "' is already claimed by vendor '" + it->second + "'"});
+          load.problems.push_back(
+              {path.string(), line, column, "domain '" + d + "' is already claimed by vendor '" + it->second + "'"});
           conflict = true;
         }
       }

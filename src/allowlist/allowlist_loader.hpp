@@ -10,7 +10,7 @@ namespace impostor::allowlist {
 
 struct AllowlistProblem {
   std::string file;
-  long line = 0;    // 1-based; 0 when the problem is about the file as a whole
+  long line = 0;  // 1-based; 0 when the problem is about the file as a whole
   long column = 0;
   std::string message;
   std::string to_string() const;  // "file:line:column: message"

@@ -31,18 +31,21 @@ core::Report analyze_domain(const DomainContext& context, std::string_view input
     const auto& in = normalized.input;
     if (!in.userinfo.empty()) {
       if (auto brand = context.classifier.brand_in_text(in.userinfo)) {
-        report.findings.push_back(
-            {"domain.userinfo-trick", core::Severity::medium,
-             "The URL starts with '" + in.userinfo + "' but leads to " + normalized.host.ascii,
-             {{"userinfo", in.userinfo}, {"host", normalized.host.ascii}, {"vendor", brand->first},
-              {"imitates", brand->second}},
-             normalized.host.ascii});
+        report.findings.push_back({"domain.userinfo-trick",
+                                   core::Severity::medium,
+                                   "The URL starts with '" + in.userinfo + "' but leads to " + normalized.host.ascii,
+                                   {{"userinfo", in.userinfo},
+                                    {"host", normalized.host.ascii},
+                                    {"vendor", brand->first},
+                                    {"imitates", brand->second}},
+                                   normalized.host.ascii});
         if (report.vendor.empty()) report.vendor = brand->first;
       }
     }
   }
   core::apply_verdict_policy(report);
-  report.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  report.elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   return report;
 }
 

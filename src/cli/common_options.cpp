@@ -8,8 +8,10 @@
 namespace impostor::cli {
 
 void add_common_options(CLI::App& app, CommonOptions& o) {
-  app.add_option("--allowlists", o.allowlists, "Vendor allowlist folder (default: beside the binary, then the install prefix)");
-  app.add_option("--signatures", o.signatures, "YARA signature folder (default: beside the binary, then the install prefix)");
+  app.add_option("--allowlists", o.allowlists,
+                 "Vendor allowlist folder (default: beside the binary, then the install prefix)");
+  app.add_option("--signatures", o.signatures,
+                 "YARA signature folder (default: beside the binary, then the install prefix)");
   const std::map<std::string, OutputFormat> formats = {
       {"text", OutputFormat::text}, {"json", OutputFormat::json}, {"jsonl", OutputFormat::jsonl}};
   app.add_option("--format", o.format, "Output format: text, json or jsonl")
@@ -19,10 +21,11 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
          "--fail-on", [&o](const std::string& level) { o.fail_on = *core::parse_verdict(level); },
          "Exit 1 when a verdict is at least this: suspicious (default) or malicious")
       ->check(CLI::IsMember({"suspicious", "malicious"}));
-  app.add_flag_function("-v,--verbose", [&o](std::int64_t n) { o.verbosity += static_cast<int>(n); },
-                        "More log output on standard error (repeatable)");
-  app.add_flag_function("-q,--quiet", [&o](std::int64_t n) { o.verbosity -= static_cast<int>(n); },
-                        "Less log output on standard error");
+  app.add_flag_function(
+      "-v,--verbose", [&o](std::int64_t n) { o.verbosity += static_cast<int>(n); },
+      "More log output on standard error (repeatable)");
+  app.add_flag_function(
+      "-q,--quiet", [&o](std::int64_t n) { o.verbosity -= static_cast<int>(n); }, "Less log output on standard error");
 }
 
 std::filesystem::path find_data_dir(const std::string& explicit_dir, const std::string& name) {

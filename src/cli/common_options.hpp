@@ -15,9 +15,9 @@ struct CommonOptions {
   std::string allowlists;  // empty: found beside the binary or under the install prefix
   std::string signatures;
   OutputFormat format = OutputFormat::text;
-  std::string output;      // empty: stdout
+  std::string output;  // empty: stdout
   core::Verdict fail_on = core::Verdict::suspicious;
-  int verbosity = 0;       // -v raises, -q lowers
+  int verbosity = 0;  // -v raises, -q lowers
 };
 
 void add_common_options(CLI::App& app, CommonOptions& options);

@@ -41,9 +41,8 @@ int run_domain(const CommonOptions& common, const DomainOptions& options) {
     for (const auto& p : load.problems) std::cerr << core::for_terminal(p.to_string()) << '\n';
     return kExitError;
   }
-  const auto established_file = options.established_list.empty()
-                                    ? find_data_dir({}, "data") / "top-domains.list"
-                                    : std::filesystem::path(options.established_list);
+  const auto established_file = options.established_list.empty() ? find_data_dir({}, "data") / "top-domains.list"
+                                                                 : std::filesystem::path(options.established_list);
   const domain::PublicSuffixes suffixes;
   spdlog::debug("public-suffix data: {}", suffixes.source());
   const domain::HostNormalizer normalizer(suffixes);
@@ -74,8 +73,7 @@ void add_domain_command(CLI::App& app, const CommonOptions& common, Action& acti
   auto options = std::make_shared<DomainOptions>();
   auto* sub = app.add_subcommand("domain", "Judge host names or URLs: official, lookalike or unknown");
   sub->fallthrough();
-  sub->add_option("names", options->names, "Host names or URLs; '-' reads one a line from standard input")
-      ->required();
+  sub->add_option("names", options->names, "Host names or URLs; '-' reads one a line from standard input")->required();
   sub->add_option("--established", options->established_list,
                   "Popular-domain list that is never flagged (default: data/top-domains.list)");
   sub->callback([&common, &action, options] { action = [&common, options] { return run_domain(common, *options); }; });

@@ -23,9 +23,7 @@ void set_up_logging(int verbosity) {
                                      : spdlog::level::err);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"impostor: catches fake download sites and fake installers"};
   app.set_version_flag("--version", std::string("impostor ") + core::kVersion);
   app.require_subcommand(1);
@@ -54,4 +52,18 @@ int main(int argc, char** argv) {
     std::cerr << "impostor: " << core::for_terminal(e.what()) << '\n';
     return cli::kExitError;
   }
+}
+
+}  // namespace
+
+// Nothing may escape main: every failure is a message and exit code 2.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "impostor: " << core::for_terminal(e.what()) << '\n';
+  } catch (...) {
+    std::cerr << "impostor: unexpected failure\n";
+  }
+  return cli::kExitError;
 }

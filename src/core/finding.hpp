@@ -8,9 +8,9 @@ namespace impostor::core {
 
 // A fact with its evidence. Verdicts are derived from findings, never the reverse.
 struct Finding {
-  std::string id;        // dotted and stable, documented in README (domain.homoglyph, ...)
+  std::string id;  // dotted and stable, documented in README (domain.homoglyph, ...)
   Severity severity = Severity::info;
-  std::string summary;   // one sentence an analyst can read without the evidence
+  std::string summary;  // one sentence an analyst can read without the evidence
   nlohmann::json evidence = nlohmann::json::object();
   std::string location;  // where it was seen: a host, a URL, a member path
 };

@@ -5,8 +5,7 @@
 namespace impostor::core {
 
 namespace {
-constexpr std::array<std::string_view, 5> kNames = {"official", "unknown", "suspicious", "malicious",
-                                                    "error"};
+constexpr std::array<std::string_view, 5> kNames = {"official", "unknown", "suspicious", "malicious", "error"};
 }
 
 std::string_view to_string(Verdict v) { return kNames.at(static_cast<size_t>(v)); }

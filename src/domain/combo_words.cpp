@@ -17,17 +17,112 @@ namespace {
 // they would make ordinary names such as "zoomin" or "myteams" look like combosquats;
 // so is "info", which would make ZoomInfo one.
 constexpr std::array<std::string_view, 106> kWords = {
-    "access", "account", "android", "api", "app", "apps", "auth", "beta", "biz", "business", "call",
-    "calls", "cdn", "chat", "cisco", "client", "cloud", "com", "communication", "communications",
-    "conf", "conference", "connect", "contact", "corp", "desk", "desktop", "dl", "download",
-    "downloads", "enterprise", "eu", "files", "free", "get", "global", "group", "help", "hub", "id",
-    "idbroker", "inc", "install", "installer", "invite", "invitee", "ios", "join", "latest", "link",
-    "linux", "live", "login", "mac", "macos", "mail", "media", "meet", "meeting", "meetings",
-    "meets", "microsoft", "mobile", "ms", "net", "new", "now", "office", "official", "online",
-    "org", "pc", "portal", "pro", "room", "rooms", "safe", "sdk", "secure", "service", "services",
-    "setup", "share", "sharing", "signin", "site", "soft", "software", "support", "team", "tech",
-    "technologies", "update", "updates", "us", "use", "version", "video", "web", "webapi",
-    "webinar", "win", "windows", "work", "workplace", "x64",
+    "access",
+    "account",
+    "android",
+    "api",
+    "app",
+    "apps",
+    "auth",
+    "beta",
+    "biz",
+    "business",
+    "call",
+    "calls",
+    "cdn",
+    "chat",
+    "cisco",
+    "client",
+    "cloud",
+    "com",
+    "communication",
+    "communications",
+    "conf",
+    "conference",
+    "connect",
+    "contact",
+    "corp",
+    "desk",
+    "desktop",
+    "dl",
+    "download",
+    "downloads",
+    "enterprise",
+    "eu",
+    "files",
+    "free",
+    "get",
+    "global",
+    "group",
+    "help",
+    "hub",
+    "id",
+    "idbroker",
+    "inc",
+    "install",
+    "installer",
+    "invite",
+    "invitee",
+    "ios",
+    "join",
+    "latest",
+    "link",
+    "linux",
+    "live",
+    "login",
+    "mac",
+    "macos",
+    "mail",
+    "media",
+    "meet",
+    "meeting",
+    "meetings",
+    "meets",
+    "microsoft",
+    "mobile",
+    "ms",
+    "net",
+    "new",
+    "now",
+    "office",
+    "official",
+    "online",
+    "org",
+    "pc",
+    "portal",
+    "pro",
+    "room",
+    "rooms",
+    "safe",
+    "sdk",
+    "secure",
+    "service",
+    "services",
+    "setup",
+    "share",
+    "sharing",
+    "signin",
+    "site",
+    "soft",
+    "software",
+    "support",
+    "team",
+    "tech",
+    "technologies",
+    "update",
+    "updates",
+    "us",
+    "use",
+    "version",
+    "video",
+    "web",
+    "webapi",
+    "webinar",
+    "win",
+    "windows",
+    "work",
+    "workplace",
+    "x64",
 };
 
 std::string collapse_runs(std::string_view text) {
@@ -43,6 +138,7 @@ std::string collapse_runs(std::string_view text) {
 const std::vector<std::string>& collapsed_words() {
   static const std::vector<std::string> words = [] {
     std::vector<std::string> out;
+    out.reserve(kWords.size());
     for (auto w : kWords) out.push_back(collapse_runs(w));
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -60,7 +156,8 @@ bool splits(std::string_view text, bool collapsed) {
   if (n > 63) return false;
   const auto& cw = collapsed_words();
   const auto word = [&](std::string_view w) {
-    return collapsed ? std::binary_search(cw.begin(), cw.end(), w) : std::binary_search(kWords.begin(), kWords.end(), w);
+    return collapsed ? std::binary_search(cw.begin(), cw.end(), w)
+                     : std::binary_search(kWords.begin(), kWords.end(), w);
   };
   std::bitset<65> reachable;  // reachable[i]: text[0, i) splits cleanly
   reachable[0] = true;
@@ -95,7 +192,8 @@ bool splits_into_combo_words(std::string_view text) {
 }
 
 bool is_near_combo_word(std::string_view segment) {
-  if (segment.size() <= 2) return std::all_of(segment.begin(), segment.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (segment.size() <= 2)
+    return std::all_of(segment.begin(), segment.end(), [](char c) { return c >= 'a' && c <= 'z'; });
   const std::string collapsed = collapse_runs(segment);
   if (collapsed.size() < 5) return false;
   for (const auto& w : collapsed_words())

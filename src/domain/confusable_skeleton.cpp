@@ -24,7 +24,8 @@ ConfusableSkeleton::ConfusableSkeleton() {
     char buf[32];
     status = U_ZERO_ERROR;
     const int32_t n = uspoof_getSkeletonUTF8(checker_, 0, one, 1, buf, sizeof buf, &status);
-    ascii_[static_cast<size_t>(c)] = U_SUCCESS(status) ? std::string(buf, static_cast<size_t>(n)) : std::string(1, one[0]);
+    ascii_[static_cast<size_t>(c)] =
+        U_SUCCESS(status) ? std::string(buf, static_cast<size_t>(n)) : std::string(1, one[0]);
   }
 }
 
@@ -71,8 +72,8 @@ std::string ConfusableSkeleton::of(std::string_view label) const {
   } else {
     UErrorCode status = U_ZERO_ERROR;
     char buf[1024];
-    const int32_t n = uspoof_getSkeletonUTF8(checker_, 0, label.data(), static_cast<int32_t>(label.size()), buf,
-                                             sizeof buf, &status);
+    const int32_t n =
+        uspoof_getSkeletonUTF8(checker_, 0, label.data(), static_cast<int32_t>(label.size()), buf, sizeof buf, &status);
     if (U_FAILURE(status)) return fold(std::string(label));  // over-long or ill-formed: compare as is
     skeleton.assign(buf, static_cast<size_t>(n));
   }

@@ -31,9 +31,9 @@ class ConfusableSkeleton {
 
  private:
   std::string fold(std::string skeleton) const;
-  USpoofChecker* checker_ = nullptr;       // skeletons
-  USpoofChecker* restriction_ = nullptr;   // mixed-script checks
-  std::array<std::string, 128> ascii_;     // ICU skeleton of each ASCII character
+  USpoofChecker* checker_ = nullptr;      // skeletons
+  USpoofChecker* restriction_ = nullptr;  // mixed-script checks
+  std::array<std::string, 128> ascii_;    // ICU skeleton of each ASCII character
 };
 
 }  // namespace impostor::domain

@@ -93,7 +93,8 @@ std::vector<std::string_view> HostName::subdomain_labels() const {
     return s.empty() ? 0 : 1 + static_cast<size_t>(std::count(s.begin(), s.end(), '.'));
   };
   const size_t total = count_labels(unicode);
-  const size_t keep = suffix.registrable.empty() ? count_labels(suffix.public_suffix) : count_labels(suffix.registrable);
+  const size_t keep =
+      suffix.registrable.empty() ? count_labels(suffix.public_suffix) : count_labels(suffix.registrable);
   std::string_view rest = unicode;
   for (size_t i = 0; i + keep < total; ++i) {
     const size_t dot = rest.find('.');

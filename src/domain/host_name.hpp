@@ -14,7 +14,7 @@ struct HostName {
   std::string unicode;  // U-label form (what a victim reads, and what skeletons are made of)
   SuffixSplit suffix;   // registrable domain and public suffix, both in A-label form
   bool ip_literal = false;
-  std::string ip;       // canonical address text when ip_literal
+  std::string ip;  // canonical address text when ip_literal
 
   // Labels of `unicode` left of the registrable domain (www, cdn, zoom in zoom.evil.com).
   std::vector<std::string_view> subdomain_labels() const;

@@ -18,10 +18,10 @@ namespace {
 // Cheap gTLDs that fill the threat reports (../shared/reference/vendors.md). A
 // supporting signal: it only ever accompanies a brand finding.
 constexpr std::array<std::string_view, 40> kRiskyTlds = {
-    "bar",  "bid",   "buzz",    "cam",  "cf",   "cfd",  "click", "club",  "cyou",   "download",
-    "fun",  "ga",    "gdn",     "gq",   "host", "icu",  "lol",   "live",  "loan",   "ml",
-    "monster", "mov", "online", "pro",  "quest", "rest", "sbs",  "shop",  "site",   "space",
-    "store", "support", "tk",  "today", "top",  "vip",  "win",   "work",  "xyz",    "zip",
+    "bar",     "bid",     "buzz",   "cam",   "cf",    "cfd",  "click", "club", "cyou", "download",
+    "fun",     "ga",      "gdn",    "gq",    "host",  "icu",  "lol",   "live", "loan", "ml",
+    "monster", "mov",     "online", "pro",   "quest", "rest", "sbs",   "shop", "site", "space",
+    "store",   "support", "tk",     "today", "top",   "vip",  "win",   "work", "xyz",  "zip",
 };
 
 bool is_risky_tld(std::string_view tld) {
@@ -128,8 +128,8 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
       if (seg.empty()) continue;
       const std::string& seg_skel = segment_skeletons[i];
       if (seg == text) {
-        out.push_back({segments.size() == 1 ? LabelMatch::Kind::exact : LabelMatch::Kind::combo, &ref,
-                       std::string(seg), {}});
+        out.push_back(
+            {segments.size() == 1 ? LabelMatch::Kind::exact : LabelMatch::Kind::combo, &ref, std::string(seg), {}});
         carries[i] = brand_segment = true;
         found = &out.back();
         break;
@@ -225,7 +225,7 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
   nlohmann::json base = {{"host", host.ascii}};
   if (host.unicode != host.ascii) base["host_unicode"] = host.unicode;
   if (!host.suffix.registrable.empty()) base["registrable_domain"] = host.suffix.registrable;
-  const auto evidence = [&](nlohmann::json extra) {
+  const auto evidence = [&](const nlohmann::json& extra) {
     nlohmann::json e = base;
     e.update(extra);
     return e;
@@ -241,11 +241,10 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
   for (std::string_view h = host.ascii;;) {
     if (auto it = official_.find(std::string(h)); it != official_.end()) {
       const auto& vendor = allowlist_.vendors[it->second];
-      findings.push_back({"domain.official", Severity::info,
-                          "Official domain of " + vendor.name + " (" + it->first + ")",
-                          evidence({{"vendor", vendor.id}, {"official_domain", it->first},
-                                    {"allowlist", vendor.source_file}}),
-                          location});
+      findings.push_back(
+          {"domain.official", Severity::info, "Official domain of " + vendor.name + " (" + it->first + ")",
+           evidence({{"vendor", vendor.id}, {"official_domain", it->first}, {"allowlist", vendor.source_file}}),
+           location});
       result.vendor = vendor.id;
       return result;
     }
@@ -277,7 +276,7 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
   const auto add = [&](std::string id, Severity sev, size_t v, std::string summary, nlohmann::json extra) {
     if (!seen.emplace(id, v, extra.value("label", "")).second) return;
     extra["vendor"] = vendor_id(v);
-    findings.push_back({std::move(id), sev, std::move(summary), evidence(std::move(extra)), location});
+    findings.push_back({std::move(id), sev, std::move(summary), evidence(extra), location});
   };
 
   // Whole-name homoglyph: zоom.us, zoom.uѕ.
@@ -286,8 +285,10 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
     const auto& [v, domain] = it->second;
     add("domain.homoglyph", Severity::high, v,
         "Reads as " + domain + " but is a different name (" + allowlist_.vendors[v].name + ")",
-        {{"imitates", domain}, {"technique", "confusable characters in the whole name"},
-         {"skeleton", skeleton_.of(host.unicode)}, {"label", host.unicode}});
+        {{"imitates", domain},
+         {"technique", "confusable characters in the whole name"},
+         {"skeleton", skeleton_.of(host.unicode)},
+         {"label", host.unicode}});
   }
 
   // The registrable label: zoom-download of zoom-download.com.
@@ -306,8 +307,10 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
         if (!hosted)
           add("domain.tld-swap", Severity::medium, v,
               "The " + name + " name '" + m.ref->text + "' under another suffix (." + host.suffix.public_suffix + ")",
-              {{"imitates", m.ref->text}, {"suffix", host.suffix.public_suffix},
-               {"official_domains", allowlist_.vendors[v].official_domains}, {"label", lbl}});
+              {{"imitates", m.ref->text},
+               {"suffix", host.suffix.public_suffix},
+               {"official_domains", allowlist_.vendors[v].official_domains},
+               {"label", lbl}});
         break;
       case LabelMatch::Kind::combo:
         add("domain.combosquat", Severity::medium, v,
@@ -323,14 +326,20 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
       case LabelMatch::Kind::homoglyph:
         add("domain.homoglyph", Severity::high, v,
             "'" + m.piece + "' reads as the " + name + " brand '" + m.ref->text + "'",
-            {{"imitates", m.ref->text}, {"technique", m.technique}, {"segment", m.piece},
-             {"skeleton", skeleton_.of(m.piece)}, {"label", lbl}});
+            {{"imitates", m.ref->text},
+             {"technique", m.technique},
+             {"segment", m.piece},
+             {"skeleton", skeleton_.of(m.piece)},
+             {"label", lbl}});
         break;
       case LabelMatch::Kind::typo:
         add("domain.typo", Severity::medium, v,
             "'" + m.piece + "' is a typo of the " + name + " brand '" + m.ref->text + "' (" + m.technique + ")",
-            {{"imitates", m.ref->text}, {"technique", m.technique}, {"segment", m.piece},
-             {"distance", bounded_osa_distance(m.piece, m.ref->text, 3)}, {"label", lbl}});
+            {{"imitates", m.ref->text},
+             {"technique", m.technique},
+             {"segment", m.piece},
+             {"distance", bounded_osa_distance(m.piece, m.ref->text, 3)},
+             {"label", lbl}});
         break;
     }
     if (hosted && brand)
@@ -373,9 +382,10 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
     for (const auto& m : sub_matches) {
       if (skip[m.ref->vendor] || m.kind == LabelMatch::Kind::mention) continue;
       add("domain.brand-in-subdomain", Severity::medium, m.ref->vendor,
-          "The " + allowlist_.vendors[m.ref->vendor].name + " brand in the subdomain '" + std::string(sub) +
-              "' of " + reg,
-          {{"imitates", m.ref->text}, {"segment", m.piece},
+          "The " + allowlist_.vendors[m.ref->vendor].name + " brand in the subdomain '" + std::string(sub) + "' of " +
+              reg,
+          {{"imitates", m.ref->text},
+           {"segment", m.piece},
            {"technique", m.kind == LabelMatch::Kind::typo        ? "typo: " + m.technique
                          : m.kind == LabelMatch::Kind::homoglyph ? "homoglyph: " + m.technique
                                                                  : std::string("brand word")},

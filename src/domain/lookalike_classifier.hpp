@@ -38,7 +38,7 @@ class LookalikeClassifier {
     std::string text;      // zoom, anydesk, zoomgov
     std::string skeleton;  // its confusable skeleton
     RefKind kind;
-    bool official_label;   // also the label of an official registrable domain
+    bool official_label;  // also the label of an official registrable domain
   };
   struct LabelMatch;
 
@@ -49,7 +49,8 @@ class LookalikeClassifier {
   ConfusableSkeleton skeleton_;
   std::vector<Reference> references_;
   std::unordered_map<std::string, size_t> official_;  // official domain -> vendor
-  std::unordered_map<std::string, std::vector<std::pair<size_t, std::string>>> other_owners_;  // domain -> (vendor, owner)
+  std::unordered_map<std::string, std::vector<std::pair<size_t, std::string>>>
+      other_owners_;                                                                    // domain -> (vendor, owner)
   std::unordered_map<std::string, std::pair<size_t, std::string>> official_skeletons_;  // skeleton -> (vendor, domain)
 };
 

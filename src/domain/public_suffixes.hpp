@@ -8,8 +8,8 @@ struct psl_ctx_st;
 namespace impostor::domain {
 
 struct SuffixSplit {
-  std::string registrable;    // shortest registrable domain; empty when the host is itself a suffix
-  std::string public_suffix;  // longest public suffix of the host
+  std::string registrable;      // shortest registrable domain; empty when the host is itself a suffix
+  std::string public_suffix;    // longest public suffix of the host
   bool private_suffix = false;  // from the PSL's private section: third parties hand out names under it
 };
 

@@ -114,8 +114,8 @@ std::optional<TypoTechnique> typo_technique(std::string_view candidate, std::str
   if (d == 2) return TypoTechnique::double_edit;
   const TypoTechnique t = single_edit(candidate, reference);
   if (len <= 5) {
-    const bool unmistakable = t == TypoTechnique::repetition || t == TypoTechnique::transposition ||
-                              t == TypoTechnique::keyboard_adjacent;
+    const bool unmistakable =
+        t == TypoTechnique::repetition || t == TypoTechnique::transposition || t == TypoTechnique::keyboard_adjacent;
     if (!unmistakable) return std::nullopt;
   }
   return t;

@@ -6,16 +6,16 @@ namespace impostor::domain {
 
 // The single typing mistake (or deliberate twist) that turns `reference` into `candidate`.
 enum class TypoTechnique {
-  omission,            // zom
-  insertion,           // zoiom
-  repetition,          // zooom
-  transposition,       // zomo
-  keyboard_adjacent,   // xoom (x is next to z on QWERTY)
-  vowel_swap,          // zoam
-  bit_flip,            // one bit of one byte differs
-  replacement,         // any other single replacement
-  hyphen_insertion,    // zo-om
-  double_edit,         // two edits, only for long names
+  omission,           // zom
+  insertion,          // zoiom
+  repetition,         // zooom
+  transposition,      // zomo
+  keyboard_adjacent,  // xoom (x is next to z on QWERTY)
+  vowel_swap,         // zoam
+  bit_flip,           // one bit of one byte differs
+  replacement,        // any other single replacement
+  hyphen_insertion,   // zo-om
+  double_edit,        // two edits, only for long names
 };
 
 const char* to_string(TypoTechnique t);

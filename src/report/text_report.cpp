@@ -31,7 +31,8 @@ std::string finding_ids(const core::Report& r) {
 
 // Display width is approximated by code points; good enough to line up ASCII and most IDNs.
 size_t display_width(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 void pad(std::ostringstream& out, const std::string& s, size_t width) {
@@ -48,7 +49,8 @@ std::string to_text(const core::Report& r) {
   if (!r.vendor.empty()) out << ", vendor: " << for_terminal(r.vendor);
   out << "\n";
   for (const auto& [key, value] : r.target.details.items())
-    out << "  " << key << ": " << for_terminal(value.is_string() ? value.get<std::string>() : dump_json(value, -1)) << "\n";
+    out << "  " << key << ": " << for_terminal(value.is_string() ? value.get<std::string>() : dump_json(value, -1))
+        << "\n";
   for (const auto& e : r.errors) out << "  error: " << for_terminal(e) << "\n";
   for (const auto& f : r.findings) {
     out << "  [" << core::to_string(f.severity) << "] " << f.id << ": " << for_terminal(f.summary) << "\n";

@@ -56,7 +56,8 @@ TEST_CASE("the shipped allowlists load cleanly and cover the seven vendors") {
   const Vendor* zoom = load.allowlist.find("zoom");
   for (const char* d : {"zoom.us", "zoom.com", "zoomgov.com"})
     CHECK(std::find(zoom->official_domains.begin(), zoom->official_domains.end(), d) != zoom->official_domains.end());
-  CHECK(std::find(zoom->macos_team_ids.begin(), zoom->macos_team_ids.end(), "BJ4HAAB9B3") != zoom->macos_team_ids.end());
+  CHECK(std::find(zoom->macos_team_ids.begin(), zoom->macos_team_ids.end(), "BJ4HAAB9B3") !=
+        zoom->macos_team_ids.end());
   const Vendor* anydesk = load.allowlist.find("anydesk");
   REQUIRE(!anydesk->revoked_certificates.empty());
   CHECK(anydesk->revoked_certificates.front().serial == "0dbf152deaf0b981a8a938d53f769db8");
@@ -122,9 +123,9 @@ TEST_CASE("loader problems carry file:line:column") {
     CHECK(all.find("missing table [domains]") != std::string::npos);
   }
   SUBCASE("bad team id and pin") {
-    const auto load = parse_vendor_file(std::string(kMinimal) +
-                                            "[signing]\nmacos_team_ids = [\"bj4haab9b3\"]\n[tls]\nspki_sha256 = [\"xyz\"]\n",
-                                        "acme.toml");
+    const auto load = parse_vendor_file(
+        std::string(kMinimal) + "[signing]\nmacos_team_ids = [\"bj4haab9b3\"]\n[tls]\nspki_sha256 = [\"xyz\"]\n",
+        "acme.toml");
     const auto all = problems_of(load);
     CHECK(all.find("acme.toml:9:19: invalid team id") != std::string::npos);
     CHECK(all.find("acme.toml:11:16: invalid SPKI") != std::string::npos);

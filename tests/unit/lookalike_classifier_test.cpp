@@ -30,17 +30,18 @@ void check_case(const Case& c) {
 }  // namespace
 
 TEST_CASE("official domains and their subdomains are official") {
-  for (const Case& c : {Case{"zoom.us", Verdict::official, "domain.official", "zoom"},
-                        Case{"us05web.zoom.us", Verdict::official, "domain.official", "zoom"},
-                        Case{"ZOOM.COM.", Verdict::official, "domain.official", "zoom"},
-                        Case{"https://cdn.zoom.us/prod/5.17/ZoomInstallerFull.msi", Verdict::official, "domain.official", "zoom"},
-                        Case{"zoomgov.com", Verdict::official, "domain.official", "zoom"},
-                        Case{"teams.microsoft.com", Verdict::official, "domain.official", "microsoft-teams"},
-                        Case{"download.anydesk.com", Verdict::official, "domain.official", "anydesk"},
-                        Case{"download.teamviewer.com", Verdict::official, "domain.official", "teamviewer"},
-                        Case{"downloads.slack-edge.com", Verdict::official, "domain.official", "slack"},
-                        Case{"binaries.webex.com", Verdict::official, "domain.official", "webex"},
-                        Case{"get.skype.com", Verdict::official, "domain.official", "skype"}})
+  for (const Case& c :
+       {Case{"zoom.us", Verdict::official, "domain.official", "zoom"},
+        Case{"us05web.zoom.us", Verdict::official, "domain.official", "zoom"},
+        Case{"ZOOM.COM.", Verdict::official, "domain.official", "zoom"},
+        Case{"https://cdn.zoom.us/prod/5.17/ZoomInstallerFull.msi", Verdict::official, "domain.official", "zoom"},
+        Case{"zoomgov.com", Verdict::official, "domain.official", "zoom"},
+        Case{"teams.microsoft.com", Verdict::official, "domain.official", "microsoft-teams"},
+        Case{"download.anydesk.com", Verdict::official, "domain.official", "anydesk"},
+        Case{"download.teamviewer.com", Verdict::official, "domain.official", "teamviewer"},
+        Case{"downloads.slack-edge.com", Verdict::official, "domain.official", "slack"},
+        Case{"binaries.webex.com", Verdict::official, "domain.official", "webex"},
+        Case{"get.skype.com", Verdict::official, "domain.official", "skype"}})
     check_case(c);
 }
 
@@ -98,10 +99,10 @@ TEST_CASE("findings carry the evidence an analyst needs") {
 }
 
 TEST_CASE("other businesses, established sites and unrelated names stay unknown") {
-  for (const char* name : {"zoominfo.com", "zoomcar.com", "zoom.earth", "zoom.com.br", "zoomit.ir", "xoom.com",
-                           "room.com", "boom.com", "loom.com", "slackware.com", "slacker.com", "teamsnap.com",
-                           "webexpenses.com", "skyscanner.net", "example.com", "zoomerang.com", "web.app",
-                           "bestzoomlens.example"}) {
+  for (const char* name :
+       {"zoominfo.com", "zoomcar.com", "zoom.earth", "zoom.com.br", "zoomit.ir", "xoom.com", "room.com", "boom.com",
+        "loom.com", "slackware.com", "slacker.com", "teamsnap.com", "webexpenses.com", "skyscanner.net", "example.com",
+        "zoomerang.com", "web.app", "bestzoomlens.example"}) {
     const auto r = judge(name);
     INFO(name);
     CHECK(r.verdict == Verdict::unknown);

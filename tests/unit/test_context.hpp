@@ -36,8 +36,8 @@ inline const domain::HostNormalizer& normalizer() {
 
 // With the shipped established-domain list, or with none (the stricter setting).
 inline const domain::LookalikeClassifier& classifier(bool with_established = true) {
-  static const domain::LookalikeClassifier with(real_allowlist(),
-                                                domain::EstablishedDomains::load(source_dir() / "data/top-domains.list"));
+  static const domain::LookalikeClassifier with(
+      real_allowlist(), domain::EstablishedDomains::load(source_dir() / "data/top-domains.list"));
   static const domain::LookalikeClassifier without(real_allowlist(), domain::EstablishedDomains{});
   return with_established ? with : without;
 }

@@ -40,7 +40,8 @@ TEST_CASE("combo words split the way kits glue them") {
   for (const char* s : {"", "download", "us05web", "downloadnow", "wwww", "meetings2day", "webs", "meeeting",
                         "iinviitee", "ua02web", "w03"})
     CHECK_MESSAGE(splits_into_combo_words(s), s);
-  for (const char* s : {"car", "info", "in", "my", "lens", "taiwan", "perfectv"}) CHECK_MESSAGE(!splits_into_combo_words(s), s);
+  for (const char* s : {"car", "info", "in", "my", "lens", "taiwan", "perfectv"})
+    CHECK_MESSAGE(!splits_into_combo_words(s), s);
   CHECK(is_near_combo_word("busines"));
   CHECK(is_near_combo_word("cn"));
   CHECK(!is_near_combo_word("lens"));
@@ -55,7 +56,12 @@ TEST_CASE("confusable skeletons fold look-alikes to one reading") {
   CHECK(sk.of("s1ack") == "slack");
   CHECK(sk.of("vvebex") == "webex");
   CHECK(sk.of("sl4ck") == "slack");
-  CHECK(sk.of("\xD0\xB0" "n" "\xD1\x83" "d" "\xD0\xB5" "sk") == "anydesk");  // Cyrillic a, u, e
+  CHECK(sk.of("\xD0\xB0"
+              "n"
+              "\xD1\x83"
+              "d"
+              "\xD0\xB5"
+              "sk") == "anydesk");  // Cyrillic a, u, e
   CHECK(sk.is_mixed_script("z\xD0\xBE\xD0\xBEm"));
   CHECK(!sk.is_mixed_script("zoom"));
   CHECK(!sk.is_mixed_script("\xE6\x97\xA5\xE6\x9C\xAC\xE3\x81\xAE"));  // Han + Hiragana is fine

@@ -29,7 +29,8 @@ TEST_CASE("verdict policy follows the README table, first matching row wins") {
   SUBCASE("medium or high is suspicious") {
     const std::vector<Finding> m = {f("domain.combosquat", Severity::medium)};
     CHECK(decide_verdict(m, false).verdict == Verdict::suspicious);
-    const std::vector<Finding> h = {f("domain.homoglyph", Severity::high), f("domain.brand-in-subdomain", Severity::high)};
+    const std::vector<Finding> h = {f("domain.homoglyph", Severity::high),
+                                    f("domain.brand-in-subdomain", Severity::high)};
     CHECK(decide_verdict(h, false).verdict == Verdict::suspicious);  // one family only
   }
   SUBCASE("high findings from two families are malicious") {
