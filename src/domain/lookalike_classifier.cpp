@@ -115,13 +115,13 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
   std::vector<std::string> segment_skeletons;
   segment_skeletons.reserve(segments.size());
   for (auto s : segments) segment_skeletons.push_back(segments.size() == 1 ? label_skeleton : skeleton_.of(s));
+  std::vector<std::optional<ComboSplits>> splits(segments.size());  // computed on first need
 
   // Context: do the segments that carry no brand read as combo words (strong), or as
   // unrelated words (only a mention)?
   for (const auto& ref : references_) {
     const std::string_view text = ref.text;
     const LabelMatch* found = nullptr;
-    bool brand_segment = false;
     std::vector<bool> carries(segments.size(), false);
     for (size_t i = 0; i < segments.size(); ++i) {
       const std::string_view seg = segments[i];
@@ -130,14 +130,14 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
       if (seg == text) {
         out.push_back(
             {segments.size() == 1 ? LabelMatch::Kind::exact : LabelMatch::Kind::combo, &ref, std::string(seg), {}});
-        carries[i] = brand_segment = true;
+        carries[i] = true;
         found = &out.back();
         break;
       }
       const bool contains = seg.find(text) != std::string_view::npos;
       if (contains && (ref.kind == RefKind::distinctive || occurs_between_combo_words(seg, text))) {
         out.push_back({LabelMatch::Kind::combo, &ref, std::string(seg), {}});
-        carries[i] = brand_segment = true;
+        carries[i] = true;
         found = &out.back();
         break;
       }
@@ -159,22 +159,24 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
         }
       }
       // A typo glued to combo words: zooom-download is handled above per segment; here
-      // zooomdownload, by stripping a combo-word prefix or suffix.
-      if (ascii && seg.size() > text.size() + 2) {
-        for (size_t cut = 1; cut < seg.size() && !found; ++cut) {
-          std::string_view left = seg.substr(0, cut), right = seg.substr(cut);
-          for (auto [cand, rest] : {std::pair{right, left}, std::pair{left, right}}) {
-            if (cand.size() + 2 < text.size() || cand.size() > text.size() + 2) continue;
-            if (!splits_into_combo_words(rest)) continue;
-            if (auto t = typo_technique(cand, text)) {
-              out.push_back({LabelMatch::Kind::typo, &ref, std::string(seg), to_string(*t)});
-              carries[i] = true;
-              found = &out.back();
-              break;
-            }
+      // zooomdownload, by cutting a combo-word prefix or suffix off.
+      if (ascii && seg.size() > text.size() + 2 && seg.size() <= 64) {
+        if (!splits[i]) splits[i] = combo_splits(seg);
+        const auto& table = *splits[i];
+        for (size_t cut = 1; cut < seg.size() && found == nullptr; ++cut) {
+          const std::string_view left = seg.substr(0, cut), right = seg.substr(cut);
+          std::optional<TypoTechnique> t;
+          if (table.prefix[cut] && right.size() + 2 >= text.size() && right.size() <= text.size() + 2)
+            t = typo_technique(right, text);
+          if (!t && table.suffix[cut] && left.size() + 2 >= text.size() && left.size() <= text.size() + 2)
+            t = typo_technique(left, text);
+          if (t) {
+            out.push_back({LabelMatch::Kind::typo, &ref, std::string(seg), to_string(*t)});
+            carries[i] = true;
+            found = &out.back();
           }
         }
-        if (found) break;
+        if (found != nullptr) break;
       }
     }
     if (!found && ascii && segments.size() > 1) {
@@ -202,7 +204,6 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
         out.pop_back();  // a typo-like word among unrelated words is just a word
       }
     }
-    (void)brand_segment;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <libpsl.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace impostor::domain {
@@ -29,12 +30,23 @@ PublicSuffixes::~PublicSuffixes() {
 SuffixSplit PublicSuffixes::split(std::string_view host) const {
   SuffixSplit out;
   const std::string h(host);
-  if (const char* suffix = psl_unregistrable_domain(psl_, h.c_str())) {
-    out.public_suffix = suffix;
-    out.private_suffix = psl_is_public_suffix2(psl_, suffix, PSL_TYPE_PRIVATE) != 0 &&
-                         psl_is_public_suffix2(psl_, suffix, PSL_TYPE_ICANN) == 0;
+  // The registrable domain is one label plus the public suffix, so one look-up gives both;
+  // only a host that is itself a suffix needs the second.
+  const char* reg = psl_registrable_domain(psl_, h.c_str());
+  const char* suffix = nullptr;
+  if (reg != nullptr) {
+    out.registrable = reg;
+    const char* dot = std::strchr(reg, '.');
+    suffix = dot != nullptr ? dot + 1 : nullptr;
+  } else {
+    suffix = psl_unregistrable_domain(psl_, h.c_str());
   }
-  if (const char* reg = psl_registrable_domain(psl_, h.c_str())) out.registrable = reg;
+  if (suffix != nullptr) {
+    out.public_suffix = suffix;
+    // Every public suffix is ICANN (the "*" rule included) or private; private ones are
+    // those third parties hand out names under.
+    out.private_suffix = psl_is_public_suffix2(psl_, suffix, PSL_TYPE_ICANN) == 0;
+  }
   return out;
 }
 

@@ -1,0 +1,56 @@
+// Measures the domain pipeline stage by stage on one core: normalisation alone,
+// normalisation + classification, and the full report with JSON serialisation.
+// Used by tools/bench/domains; prints one "stage names/s" line per stage.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "allowlist/allowlist_loader.hpp"
+#include "analyze/domain_analysis.hpp"
+#include "domain/host_name.hpp"
+#include "domain/lookalike_classifier.hpp"
+#include "domain/public_suffixes.hpp"
+#include "report/json_report.hpp"
+
+using namespace impostor;
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::cerr << "usage: domain_throughput ALLOWLIST_DIR TOP_DOMAINS NAMES_FILE\n";
+    return 2;
+  }
+  const auto load = allowlist::load_allowlist_dir(argv[1]);
+  if (!load.ok()) {
+    std::cerr << load.problems.front().to_string() << "\n";
+    return 2;
+  }
+  std::vector<std::string> names;
+  {
+    std::ifstream in(argv[3]);
+    for (std::string line; std::getline(in, line);) names.push_back(line);
+  }
+  const domain::PublicSuffixes suffixes;
+  const domain::HostNormalizer normalizer(suffixes);
+  const domain::LookalikeClassifier classifier(load.allowlist, domain::EstablishedDomains::load(argv[2]));
+  const analyze::DomainContext context{normalizer, classifier};
+
+  const auto time = [&](const char* stage, auto&& fn) {
+    size_t sink = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (const auto& n : names) sink += fn(n);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%-22s %10.0f names/s  (%.2f s, checksum %zu)\n", stage, static_cast<double>(names.size()) / s, s, sink);
+  };
+  time("normalize", [&](const std::string& n) { return normalizer.normalize(n).host.ascii.size(); });
+  time("normalize+classify", [&](const std::string& n) {
+    const auto h = normalizer.normalize(n);
+    return h.ok() ? classifier.classify(h.host).findings.size() : 0;
+  });
+  time("report+json", [&](const std::string& n) {
+    return report::dump_json(report::to_json(analyze::analyze_domain(context, n)), -1).size();
+  });
+  return 0;
+}
