@@ -35,6 +35,7 @@ ConfusableSkeleton::~ConfusableSkeleton() {
 }
 
 std::string ConfusableSkeleton::fold(std::string s) const {
+  bool pairs = false;  // any "rn" or "vv" to fold; most names have none
   for (char& c : s) {
     switch (c) {
       case '3': c = 'e'; break;
@@ -46,6 +47,9 @@ std::string ConfusableSkeleton::fold(std::string s) const {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);  // ICU maps 0→O, I→l
     }
   }
+  for (size_t i = 0; i + 1 < s.size() && !pairs; ++i)
+    pairs = (s[i] == 'r' && s[i + 1] == 'n') || (s[i] == 'v' && s[i + 1] == 'v');
+  if (!pairs) return s;
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -67,8 +71,14 @@ std::string ConfusableSkeleton::of(std::string_view label) const {
   for (char c : label) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
   std::string skeleton;
   if (ascii) {
-    skeleton.reserve(label.size() + 4);
-    for (char c : label) skeleton += ascii_[static_cast<unsigned char>(c)];
+    skeleton.reserve(label.size() + 8);
+    for (char c : label) {
+      const std::string& mapped = ascii_[static_cast<unsigned char>(c)];
+      if (mapped.size() == 1)
+        skeleton.push_back(mapped[0]);
+      else
+        skeleton.append(mapped);
+    }
   } else {
     UErrorCode status = U_ZERO_ERROR;
     char buf[1024];

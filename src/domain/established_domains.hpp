@@ -2,7 +2,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+
+#include "domain/string_map.hpp"
 
 namespace impostor::domain {
 
@@ -15,11 +16,11 @@ class EstablishedDomains {
   // One domain per line; '#' comments, blank lines and the "###END_TOP_BUCKET###" marker skipped.
   static EstablishedDomains load(const std::filesystem::path& file);
   void add(std::string domain) { domains_.insert(std::move(domain)); }
-  bool contains(std::string_view domain) const { return domains_.count(std::string(domain)) != 0; }
+  bool contains(std::string_view domain) const { return domains_.find(domain) != domains_.end(); }
   size_t size() const { return domains_.size(); }
 
  private:
-  std::unordered_set<std::string> domains_;
+  StringSet domains_;
 };
 
 }  // namespace impostor::domain

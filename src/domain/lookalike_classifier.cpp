@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <bitset>
 #include <set>
 #include <tuple>
 
@@ -61,6 +63,26 @@ bool occurs_between_combo_words(std::string_view hay, std::string_view needle) {
   return false;
 }
 
+// Which characters occur in `s`, one bit each (a-z, 0-9, '-', the rest folded together).
+// A string within edit distance d of another lacks at most d of its distinct characters,
+// so most (segment, brand) pairs are ruled out without computing a distance.
+uint64_t letter_mask(std::string_view s) {
+  uint64_t mask = 0;
+  for (const char c : s) {
+    if (c >= 'a' && c <= 'z')
+      mask |= uint64_t{1} << (c - 'a');
+    else if (c >= '0' && c <= '9')
+      mask |= uint64_t{1} << (26 + c - '0');
+    else
+      mask |= uint64_t{1} << (36 + (static_cast<unsigned char>(c) % 28));
+  }
+  return mask;
+}
+
+bool may_be_typo(uint64_t reference_letters, uint64_t candidate_letters) {
+  return std::popcount(reference_letters & ~candidate_letters) <= 2;
+}
+
 std::string_view tld_of(std::string_view ascii) {
   const size_t dot = ascii.rfind('.');
   return dot == std::string_view::npos ? ascii : ascii.substr(dot + 1);
@@ -92,7 +114,7 @@ LookalikeClassifier::LookalikeClassifier(const allowlist::Allowlist& allowlist, 
     auto add = [&](const std::string& text, RefKind kind) {
       for (const auto& r : references_)
         if (r.vendor == v && r.text == text) return;
-      references_.push_back({v, text, skeleton_.of(text), kind, official_labels.count(text) != 0});
+      references_.push_back({v, text, skeleton_.of(text), kind, official_labels.count(text) != 0, letter_mask(text)});
     };
     for (const auto& t : vendor.distinctive_tokens) add(t, RefKind::distinctive);
     for (const auto& t : vendor.brand_tokens) add(t, RefKind::token);
@@ -105,6 +127,15 @@ LookalikeClassifier::LookalikeClassifier(const allowlist::Allowlist& allowlist, 
       });
       if (branded) add(label, RefKind::token);
     }
+    // Official domains whose label is a brand (zoom.us, not live.com or office.net: a
+    // name glued to those, like homeoffice.net, is an ordinary word).
+    for (const auto& d : vendor.official_domains) {
+      const std::string label = d.substr(0, d.find('.'));
+      const bool branded = std::any_of(references_.begin(), references_.end(), [&](const Reference& r) {
+        return r.vendor == v && r.official_label && r.text == label;
+      });
+      if (branded) branded_official_.emplace_back(v, d);
+    }
   }
 }
 
@@ -116,13 +147,16 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
   segment_skeletons.reserve(segments.size());
   for (auto s : segments) segment_skeletons.push_back(segments.size() == 1 ? label_skeleton : skeleton_.of(s));
   std::vector<std::optional<ComboSplits>> splits(segments.size());  // computed on first need
+  std::vector<uint64_t> segment_letters;
+  segment_letters.reserve(segments.size());
+  for (auto s : segments) segment_letters.push_back(letter_mask(s));
 
   // Context: do the segments that carry no brand read as combo words (strong), or as
   // unrelated words (only a mention)?
   for (const auto& ref : references_) {
     const std::string_view text = ref.text;
     const LabelMatch* found = nullptr;
-    std::vector<bool> carries(segments.size(), false);
+    std::bitset<64> carries;  // segments that carry this brand (a label has at most 32)
     for (size_t i = 0; i < segments.size(); ++i) {
       const std::string_view seg = segments[i];
       if (seg.empty()) continue;
@@ -150,7 +184,8 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
         found = &out.back();
         break;
       }
-      if (ascii && seg.size() + 2 >= text.size() && seg.size() <= text.size() + 2) {
+      if (!ascii || !may_be_typo(ref.letters, segment_letters[i])) continue;
+      if (seg.size() + 2 >= text.size() && seg.size() <= text.size() + 2) {
         if (auto t = typo_technique(seg, text)) {
           out.push_back({LabelMatch::Kind::typo, &ref, std::string(seg), to_string(*t)});
           carries[i] = true;
@@ -160,7 +195,7 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
       }
       // A typo glued to combo words: zooom-download is handled above per segment; here
       // zooomdownload, by cutting a combo-word prefix or suffix off.
-      if (ascii && seg.size() > text.size() + 2 && seg.size() <= 64) {
+      if (seg.size() > text.size() + 2 && seg.size() <= 64) {
         if (!splits[i]) splits[i] = combo_splits(seg);
         const auto& table = *splits[i];
         for (size_t cut = 1; cut < seg.size() && found == nullptr; ++cut) {
@@ -223,12 +258,11 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
   auto& findings = result.findings;
   const auto vendor_id = [&](size_t v) { return allowlist_.vendors[v].id; };
   const std::string& location = host.ascii;
-  nlohmann::json base = {{"host", host.ascii}};
-  if (host.unicode != host.ascii) base["host_unicode"] = host.unicode;
-  if (!host.suffix.registrable.empty()) base["registrable_domain"] = host.suffix.registrable;
-  const auto evidence = [&](const nlohmann::json& extra) {
-    nlohmann::json e = base;
-    e.update(extra);
+  // Every finding's evidence carries the host in its forms, added in place.
+  const auto evidence = [&](nlohmann::json e) {
+    e["host"] = host.ascii;
+    if (host.unicode != host.ascii) e["host_unicode"] = host.unicode;
+    if (!host.suffix.registrable.empty()) e["registrable_domain"] = host.suffix.registrable;
     return e;
   };
 
@@ -240,7 +274,7 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
 
   // Official: the host or one of its parents is an official domain.
   for (std::string_view h = host.ascii;;) {
-    if (auto it = official_.find(std::string(h)); it != official_.end()) {
+    if (auto it = official_.find(h); it != official_.end()) {
       const auto& vendor = allowlist_.vendors[it->second];
       findings.push_back(
           {"domain.official", Severity::info, "Official domain of " + vendor.name + " (" + it->first + ")",
@@ -277,7 +311,7 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
   const auto add = [&](std::string id, Severity sev, size_t v, std::string summary, nlohmann::json extra) {
     if (!seen.emplace(id, v, extra.value("label", "")).second) return;
     extra["vendor"] = vendor_id(v);
-    findings.push_back({std::move(id), sev, std::move(summary), evidence(extra), location});
+    findings.push_back({std::move(id), sev, std::move(summary), evidence(std::move(extra)), location});
   };
 
   // Whole-name homoglyph: zоom.us, zoom.uѕ.
@@ -350,7 +384,9 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
   }
 
   // Brand in a subdomain: zoom.us.download-center.xyz, zoom.ambneperu.com.
+  const auto subdomains = host.subdomain_labels();
   for (const auto& [domain, v] : official_) {
+    if (subdomains.empty()) break;
     if (skip[v]) continue;
     for (size_t p = host.ascii.find(domain); p != std::string::npos; p = host.ascii.find(domain, p + 1)) {
       const size_t end = p + domain.size();
@@ -364,20 +400,16 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
       }
     }
   }
-  // Glued to an official domain: sidezoom.us, w03zoom.us read as "... zoom.us". Only for
-  // official domains whose label is a brand (not live.com or office.net: homeoffice.net).
-  for (const auto& ref : references_) {
-    if (skip[ref.vendor] || !ref.official_label) continue;
-    for (const auto& domain : allowlist_.vendors[ref.vendor].official_domains) {
-      if (domain.compare(0, ref.text.size() + 1, ref.text + ".") != 0) continue;
-      if (reg.size() > domain.size() && reg.compare(reg.size() - domain.size(), domain.size(), domain) == 0)
-        add("domain.combosquat", Severity::medium, ref.vendor,
-            reg + " ends with the official " + domain + " (" + allowlist_.vendors[ref.vendor].name + ")",
-            {{"imitates", domain}, {"technique", "glued to the official domain"}, {"label", std::string(label)}});
-    }
+  // Glued to an official domain: sidezoom.us, w03zoom.us read as "... zoom.us".
+  for (const auto& [v, domain] : branded_official_) {
+    if (skip[v] || reg.size() <= domain.size()) continue;
+    if (reg.compare(reg.size() - domain.size(), domain.size(), domain) == 0)
+      add("domain.combosquat", Severity::medium, v,
+          reg + " ends with the official " + domain + " (" + allowlist_.vendors[v].name + ")",
+          {{"imitates", domain}, {"technique", "glued to the official domain"}, {"label", std::string(label)}});
   }
 
-  for (const auto sub : host.subdomain_labels()) {
+  for (const auto sub : subdomains) {
     std::vector<LabelMatch> sub_matches;
     match_label(sub, sub_matches);
     for (const auto& m : sub_matches) {

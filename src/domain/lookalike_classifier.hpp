@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include "domain/confusable_skeleton.hpp"
 #include "domain/established_domains.hpp"
 #include "domain/host_name.hpp"
+#include "domain/string_map.hpp"
 
 namespace impostor::domain {
 
@@ -39,6 +41,7 @@ class LookalikeClassifier {
     std::string skeleton;  // its confusable skeleton
     RefKind kind;
     bool official_label;  // also the label of an official registrable domain
+    uint64_t letters;     // letter_mask(text), for the typo pre-filter
   };
   struct LabelMatch;
 
@@ -48,10 +51,11 @@ class LookalikeClassifier {
   EstablishedDomains established_;
   ConfusableSkeleton skeleton_;
   std::vector<Reference> references_;
-  std::unordered_map<std::string, size_t> official_;  // official domain -> vendor
-  std::unordered_map<std::string, std::vector<std::pair<size_t, std::string>>>
+  StringMap<size_t> official_;  // official domain -> vendor
+  StringMap<std::vector<std::pair<size_t, std::string>>>
       other_owners_;                                                                    // domain -> (vendor, owner)
-  std::unordered_map<std::string, std::pair<size_t, std::string>> official_skeletons_;  // skeleton -> (vendor, domain)
+  StringMap<std::pair<size_t, std::string>> official_skeletons_;
+  std::vector<std::pair<size_t, std::string>> branded_official_;  // (vendor, zoom.us), ...  // skeleton -> (vendor, domain)
 };
 
 }  // namespace impostor::domain

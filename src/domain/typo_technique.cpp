@@ -77,9 +77,25 @@ TypoTechnique single_edit(std::string_view cand, std::string_view ref) {
 
 }  // namespace
 
+// Distance 0 or 1 (or more, as 2) in one linear pass: strip the common prefix and suffix
+// and look at what is left. Bulk classification asks this for every segment and brand.
+size_t osa_distance_up_to_1(std::string_view a, std::string_view b) {
+  size_t p = 0;
+  const size_t common = std::min(a.size(), b.size());
+  while (p < common && a[p] == b[p]) ++p;
+  if (p == a.size() && p == b.size()) return 0;
+  size_t s = 0;
+  while (s < common - p && a[a.size() - 1 - s] == b[b.size() - 1 - s]) ++s;
+  const size_t ra = a.size() - p - s, rb = b.size() - p - s;
+  if ((ra == 1 && rb <= 1) || (rb == 1 && ra <= 1)) return 1;
+  if (ra == 2 && rb == 2 && a[p] == b[p + 1] && a[p + 1] == b[p]) return 1;  // transposition
+  return 2;
+}
+
 size_t bounded_osa_distance(std::string_view a, std::string_view b, size_t limit) {
   const size_t n = a.size(), m = b.size();
   if ((n > m ? n - m : m - n) > limit) return limit + 1;
+  if (limit <= 1) return std::min(osa_distance_up_to_1(a, b), limit + 1);
   // Three rolling rows; names are at most 63 bytes per label, so this stays on the stack.
   std::array<size_t, 256> storage{};
   if (m + 1 > storage.size() / 3) return limit + 1;

@@ -18,8 +18,8 @@
 using namespace impostor;
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: domain_throughput ALLOWLIST_DIR TOP_DOMAINS NAMES_FILE\n";
+  if (argc != 4 && argc != 5) {
+    std::cerr << "usage: domain_throughput ALLOWLIST_DIR TOP_DOMAINS NAMES_FILE [STAGE]\n";
     return 2;
   }
   const auto load = allowlist::load_allowlist_dir(argv[1]);
@@ -37,7 +37,9 @@ int main(int argc, char** argv) {
   const domain::LookalikeClassifier classifier(load.allowlist, domain::EstablishedDomains::load(argv[2]));
   const analyze::DomainContext context{normalizer, classifier};
 
+  const std::string only = argc == 5 ? argv[4] : "";
   const auto time = [&](const char* stage, auto&& fn) {
+    if (!only.empty() && only != stage) return;
     size_t sink = 0;
     const auto start = std::chrono::steady_clock::now();
     for (const auto& n : names) sink += fn(n);
