@@ -106,9 +106,10 @@ std::vector<std::string_view> HostName::subdomain_labels() const {
 
 std::string_view HostName::registrable_label() const {
   if (ip_literal || suffix.registrable.empty()) return {};
-  const auto labels = subdomain_labels();
+  // The Unicode form has as many labels as the ASCII one: skip the subdomain labels.
+  const auto dots = [](std::string_view s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '.')); };
   std::string_view rest = unicode;
-  for (const auto& l : labels) rest.remove_prefix(l.size() + 1);
+  for (size_t skip = dots(unicode) - dots(suffix.registrable); skip > 0; --skip) rest.remove_prefix(rest.find('.') + 1);
   return rest.substr(0, rest.find('.'));
 }
 
@@ -125,7 +126,7 @@ HostNameResult HostNormalizer::normalize(std::string_view text) const {
 HostNameResult HostNormalizer::normalize(HostInput input) const {
   HostNameResult r;
   r.input = std::move(input);
-  std::string host = map_label_separators(r.input.host);
+  std::string host = is_ascii(r.input.host) ? r.input.host : map_label_separators(r.input.host);
   while (!host.empty() && host.back() == '.') host.pop_back();
   if (host.empty()) {
     r.error = "empty host name";
@@ -144,8 +145,9 @@ HostNameResult HostNormalizer::normalize(HostInput input) const {
 
   // For ASCII names without A-labels, UTS #46 processing is exactly lower-casing, so skip
   // libidn2 there (it costs ~7 µs a name); every other name goes through libidn2.
-  if (is_ascii(host) && !has_alabel(ascii_lower(host))) {
-    r.host.ascii = ascii_lower(host);
+  std::string lower = ascii_lower(host);
+  if (is_ascii(host) && !has_alabel(lower)) {
+    r.host.ascii = std::move(lower);
     r.host.unicode = r.host.ascii;
   } else {
     char* out = nullptr;

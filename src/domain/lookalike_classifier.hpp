@@ -51,11 +51,11 @@ class LookalikeClassifier {
   EstablishedDomains established_;
   ConfusableSkeleton skeleton_;
   std::vector<Reference> references_;
-  StringMap<size_t> official_;  // official domain -> vendor
-  StringMap<std::vector<std::pair<size_t, std::string>>>
-      other_owners_;                                                                    // domain -> (vendor, owner)
+  StringMap<size_t> official_;                                           // official domain -> vendor
+  StringMap<std::vector<std::pair<size_t, std::string>>> other_owners_;  // domain -> (vendor, owner)
   StringMap<std::pair<size_t, std::string>> official_skeletons_;
-  std::vector<std::pair<size_t, std::string>> branded_official_;  // (vendor, zoom.us), ...  // skeleton -> (vendor, domain)
+  std::vector<std::pair<size_t, std::string>>
+      branded_official_;  // (vendor, zoom.us), ...  // skeleton -> (vendor, domain)
 };
 
 }  // namespace impostor::domain
