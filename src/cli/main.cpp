@@ -24,6 +24,8 @@ void set_up_logging(int verbosity) {
 }
 
 int run(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);  // bulk runs read and write millions of lines
+  std::cin.tie(nullptr);             // and must not flush stdout before every line read
   CLI::App app{"impostor: catches fake download sites and fake installers"};
   app.set_version_flag("--version", std::string("impostor ") + core::kVersion);
   app.require_subcommand(1);

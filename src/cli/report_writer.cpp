@@ -8,7 +8,8 @@
 
 namespace impostor::cli {
 
-ReportWriter::ReportWriter(const CommonOptions& options) : options_(options), out_(&std::cout) {
+ReportWriter::ReportWriter(const CommonOptions& options, bool flush_each)
+    : options_(options), out_(&std::cout), flush_each_(flush_each) {
   if (!options.output.empty()) {
     file_.open(options.output, std::ios::binary | std::ios::trunc);
     if (!file_) throw std::runtime_error("cannot write " + options.output);
@@ -22,8 +23,22 @@ void ReportWriter::add(core::Report report) {
   else if (core::flag_rank(report.verdict) >= core::flag_rank(options_.fail_on))
     flagged_ = true;
   if (options_.format == OutputFormat::jsonl) {
-    *out_ << report::dump_json(report::to_json(report), -1) << '\n';
-    out_->flush();
+    *out_ << report::dump_json(report::to_json(std::move(report)), -1) << '\n';
+    if (flush_each_) out_->flush();
+    return;
+  }
+  if (options_.format == OutputFormat::text) {
+    // A lone report is shown in full; from the second one on, rows stream as a table.
+    ++seen_;
+    if (seen_ == 1) {
+      pending_.push_back(std::move(report));
+      return;
+    }
+    if (seen_ == 2) {
+      *out_ << report::table_header() << report::table_row(pending_.front());
+      pending_.clear();
+    }
+    *out_ << report::table_row(report);
     return;
   }
   pending_.push_back(std::move(report));
@@ -38,11 +53,8 @@ void ReportWriter::finish() {
       for (const auto& r : pending_) all.push_back(report::to_json(r));
       *out_ << report::dump_json(all, 2) << '\n';
     }
-  } else if (options_.format == OutputFormat::text) {
-    if (pending_.size() == 1)
-      *out_ << report::to_text(pending_.front());
-    else if (!pending_.empty())
-      *out_ << report::to_table(pending_);
+  } else if (options_.format == OutputFormat::text && seen_ == 1) {
+    *out_ << report::to_text(pending_.front());
   }
   pending_.clear();
   out_->flush();

@@ -10,11 +10,14 @@
 namespace impostor::cli {
 
 // Sends reports to stdout or --output in the chosen format and keeps the tally that
-// decides the exit code. jsonl reports are written and flushed as they come; text and
-// json gather them (a table needs its widths, a JSON array its closing bracket).
+// decides the exit code. jsonl lines and text table rows are written as they come, so
+// memory stays flat however long the input; json gathers them for its one array.
 class ReportWriter {
  public:
-  explicit ReportWriter(const CommonOptions& options);  // throws std::runtime_error if --output cannot be opened
+  // `flush_each`: flush after every jsonl line, for long runs whose readers follow along
+  // (crawl); bulk runs that finish in seconds leave it off. Throws std::runtime_error if
+  // --output cannot be opened.
+  explicit ReportWriter(const CommonOptions& options, bool flush_each = false);
   void add(core::Report report);
   void finish();
   int exit_code() const;
@@ -24,6 +27,8 @@ class ReportWriter {
   std::ofstream file_;
   std::ostream* out_;
   std::vector<core::Report> pending_;
+  bool flush_each_;
+  size_t seen_ = 0;  // text reports so far
   bool flagged_ = false;
   bool errored_ = false;
 };

@@ -63,24 +63,33 @@ std::string to_text(const core::Report& r) {
   return out.str();
 }
 
-std::string to_table(std::span<const core::Report> reports) {
-  std::vector<std::array<std::string, 4>> rows;
-  rows.push_back({"INPUT", "VERDICT", "VENDOR", "FINDINGS"});
-  for (const auto& r : reports)
-    rows.push_back({for_terminal(r.target.input), std::string(core::to_string(r.verdict)),
-                    r.vendor.empty() ? "-" : for_terminal(r.vendor), for_terminal(finding_ids(r))});
-  std::array<size_t, 3> width{};
-  for (const auto& row : rows)
-    for (size_t c = 0; c < 3; ++c) width[c] = std::min<size_t>(60, std::max(width[c], display_width(row[c])));
+namespace {
+
+constexpr std::array<size_t, 3> kWidths = {38, 11, 16};
+
+std::string row(const std::array<std::string, 4>& cells) {
   std::ostringstream out;
-  for (const auto& row : rows) {
-    for (size_t c = 0; c < 3; ++c) {
-      pad(out, row[c], width[c]);
-      out << "  ";
-    }
-    out << row[3] << "\n";
+  for (size_t c = 0; c < 3; ++c) {
+    pad(out, cells[c], kWidths[c]);
+    out << "  ";
   }
+  out << cells[3] << "\n";
   return out.str();
+}
+
+}  // namespace
+
+std::string table_header() { return row({"INPUT", "VERDICT", "VENDOR", "FINDINGS"}); }
+
+std::string table_row(const core::Report& r) {
+  return row({for_terminal(r.target.input), std::string(core::to_string(r.verdict)),
+              r.vendor.empty() ? "-" : for_terminal(r.vendor), for_terminal(finding_ids(r))});
+}
+
+std::string to_table(std::span<const core::Report> reports) {
+  std::string out = table_header();
+  for (const auto& r : reports) out += table_row(r);
+  return out;
 }
 
 }  // namespace impostor::report

@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
     const auto h = normalizer.normalize(n);
     return h.ok() ? classifier.classify(h.host).findings.size() : 0;
   });
+  time("report", [&](const std::string& n) { return analyze::analyze_domain(context, n).findings.size(); });
+  time("report+to_json", [&](const std::string& n) { return report::to_json(analyze::analyze_domain(context, n)).size(); });
   time("report+json", [&](const std::string& n) {
     return report::dump_json(report::to_json(analyze::analyze_domain(context, n)), -1).size();
   });
