@@ -131,7 +131,9 @@ LookalikeClassifier::LookalikeClassifier(const allowlist::Allowlist& allowlist, 
     auto add = [&](const std::string& text, RefKind kind) {
       for (const auto& r : references_)
         if (r.vendor == v && r.text == text) return;
-      references_.push_back({v, text, skeleton_.of(text), kind, official_labels.count(text) != 0, letter_mask(text)});
+      const std::string skeleton = skeleton_.of(text);
+      references_.push_back(
+          {v, text, skeleton, kind, official_labels.count(text) != 0, letter_mask(text), letter_mask(skeleton)});
     };
     for (const auto& t : vendor.distinctive_tokens) add(t, RefKind::distinctive);
     for (const auto& t : vendor.brand_tokens) add(t, RefKind::token);
@@ -164,9 +166,15 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
   segment_skeletons.reserve(segments.size());
   for (auto s : segments) segment_skeletons.push_back(segments.size() == 1 ? label_skeleton : skeleton_.of(s));
   std::vector<std::optional<ComboSplits>> splits(segments.size());  // computed on first need
-  std::vector<uint64_t> segment_letters;
+  std::vector<uint64_t> segment_letters, skeleton_letters;
   segment_letters.reserve(segments.size());
-  for (auto s : segments) segment_letters.push_back(letter_mask(s));
+  skeleton_letters.reserve(segments.size());
+  for (size_t i = 0; i < segments.size(); ++i) {
+    segment_letters.push_back(letter_mask(segments[i]));
+    skeleton_letters.push_back(letter_mask(segment_skeletons[i]));
+  }
+  // A reference can only occur in a segment whose letters include all of its own.
+  const auto may_contain = [](uint64_t haystack, uint64_t needle) { return (needle & ~haystack) == 0; };
 
   // Context: do the segments that carry no brand read as combo words (strong), or as
   // unrelated words (only a mention)?
@@ -178,6 +186,10 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
       const std::string_view seg = segments[i];
       if (seg.empty()) continue;
       const std::string& seg_skel = segment_skeletons[i];
+      const bool letters_in = may_contain(segment_letters[i], ref.letters);
+      const bool skeleton_in = may_contain(skeleton_letters[i], ref.skeleton_letters);
+      const bool typo_possible = ascii && may_be_typo(ref.letters, segment_letters[i]);
+      if (!letters_in && !skeleton_in && !typo_possible) continue;
       if (seg == text) {
         out.push_back(
             {segments.size() == 1 ? LabelMatch::Kind::exact : LabelMatch::Kind::combo, &ref, std::string(seg), {}});
@@ -185,14 +197,14 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
         found = &out.back();
         break;
       }
-      const bool contains = seg.find(text) != std::string_view::npos;
+      const bool contains = letters_in && seg.find(text) != std::string_view::npos;
       if (contains && (ref.kind == RefKind::distinctive || occurs_between_combo_words(seg, text))) {
         out.push_back({LabelMatch::Kind::combo, &ref, std::string(seg), {}});
         carries[i] = true;
         found = &out.back();
         break;
       }
-      if (!contains && seg_skel.find(ref.skeleton) != std::string::npos &&
+      if (!contains && skeleton_in && seg_skel.find(ref.skeleton) != std::string::npos &&
           (seg_skel == ref.skeleton || ref.kind == RefKind::distinctive ||
            occurs_between_combo_words(seg_skel, ref.skeleton))) {
         out.push_back({LabelMatch::Kind::homoglyph, &ref, std::string(seg),
@@ -201,7 +213,7 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
         found = &out.back();
         break;
       }
-      if (!ascii || !may_be_typo(ref.letters, segment_letters[i])) continue;
+      if (!typo_possible) continue;
       if (seg.size() + 2 >= text.size() && seg.size() <= text.size() + 2) {
         if (auto t = typo_technique(seg, text)) {
           out.push_back({LabelMatch::Kind::typo, &ref, std::string(seg), to_string(*t)});

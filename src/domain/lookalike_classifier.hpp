@@ -41,7 +41,8 @@ class LookalikeClassifier {
     std::string skeleton;  // its confusable skeleton
     RefKind kind;
     bool official_label;  // also the label of an official registrable domain
-    uint64_t letters;     // letter_mask(text), for the typo pre-filter
+    uint64_t letters;           // letter_mask(text), for the pre-filters
+    uint64_t skeleton_letters;  // letter_mask(skeleton)
   };
   struct LabelMatch;
 

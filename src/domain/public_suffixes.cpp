@@ -3,6 +3,8 @@
 #include <libpsl.h>
 
 #include <cstring>
+
+#include "domain/string_map.hpp"
 #include <stdexcept>
 
 namespace impostor::domain {
@@ -44,8 +46,16 @@ SuffixSplit PublicSuffixes::split(std::string_view host) const {
   if (suffix != nullptr) {
     out.public_suffix = suffix;
     // Every public suffix is ICANN (the "*" rule included) or private; private ones are
-    // those third parties hand out names under.
-    out.private_suffix = psl_is_public_suffix2(psl_, suffix, PSL_TYPE_ICANN) == 0;
+    // those third parties hand out names under. Suffixes are few (com, co.uk, web.app) and
+    // libpsl's look-up scans its DAFSA, so the answer is remembered per thread (bounded).
+    thread_local StringMap<bool> private_by_suffix;
+    if (auto it = private_by_suffix.find(out.public_suffix); it != private_by_suffix.end()) {
+      out.private_suffix = it->second;
+    } else {
+      out.private_suffix = psl_is_public_suffix2(psl_, suffix, PSL_TYPE_ICANN) == 0;
+      if (private_by_suffix.size() >= 4096) private_by_suffix.clear();
+      private_by_suffix.emplace(out.public_suffix, out.private_suffix);
+    }
   }
   return out;
 }

@@ -19,7 +19,7 @@ struct SuffixSplit {
 class PublicSuffixes {
  public:
   // Loads `dafsa_or_dat`, falling back to libpsl's newest of built-in and distribution data.
-  explicit PublicSuffixes(const std::string& dafsa_or_dat = "/usr/share/publicsuffix/public_suffix_list.dafsa");
+  explicit PublicSuffixes(const std::string& dafsa_or_dat = "/usr/share/publicsuffix/public_suffix_list.dat");
   ~PublicSuffixes();
   PublicSuffixes(const PublicSuffixes&) = delete;
   PublicSuffixes& operator=(const PublicSuffixes&) = delete;
