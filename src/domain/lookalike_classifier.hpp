@@ -23,7 +23,8 @@ struct Classification {
 // Judges one normalised host against every vendor of the allowlist: official, another
 // business, established, or a lookalike (homoglyph, typo, TLD swap, combosquat, brand in
 // a subdomain, brand on shared hosting), each finding with its evidence. Built once from
-// the allowlist; classify() is const and safe to call from many threads.
+// the allowlist, which must outlive it; classify() is const and safe to call from many
+// threads.
 class LookalikeClassifier {
  public:
   LookalikeClassifier(const allowlist::Allowlist& allowlist, EstablishedDomains established);
@@ -40,7 +41,7 @@ class LookalikeClassifier {
     std::string text;      // zoom, anydesk, zoomgov
     std::string skeleton;  // its confusable skeleton
     RefKind kind;
-    bool official_label;  // also the label of an official registrable domain
+    bool official_label;        // also the label of an official registrable domain
     uint64_t letters;           // letter_mask(text), for the pre-filters
     uint64_t skeleton_letters;  // letter_mask(skeleton)
   };

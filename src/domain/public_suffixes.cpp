@@ -4,8 +4,8 @@
 
 #include <cstring>
 
-#include "domain/string_map.hpp"
 #include <stdexcept>
+#include "domain/string_map.hpp"
 
 namespace impostor::domain {
 
