@@ -12,5 +12,6 @@ using Action = std::function<int()>;
 
 void add_domain_command(CLI::App& app, const CommonOptions& common, Action& action);
 void add_allowlist_command(CLI::App& app, const CommonOptions& common, Action& action);
+void add_file_command(CLI::App& app, const CommonOptions& common, Action& action);  // file, rules
 
 }  // namespace impostor::cli

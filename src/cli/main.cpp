@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   cli::Action action;
   cli::add_domain_command(app, common, action);
   cli::add_allowlist_command(app, common, action);
+  cli::add_file_command(app, common, action);
 
   try {
     app.parse(argc, argv);

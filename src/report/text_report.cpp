@@ -60,6 +60,22 @@ std::string to_text(const core::Report& r) {
           << for_terminal(value.is_string() ? value.get<std::string>() : dump_json(value, -1)) << "\n";
     }
   }
+  if (!r.artifacts.empty()) {
+    // The member tree, bounded: JSON output carries all of it.
+    constexpr size_t kShown = 40;
+    out << "  members (" << r.artifacts.size() << "):\n";
+    size_t shown = 0;
+    for (const auto& a : r.artifacts) {
+      if (shown++ == kShown) {
+        out << "    ... " << r.artifacts.size() - kShown << " more (use --format json for all)\n";
+        break;
+      }
+      out << "    " << for_terminal(a.value("path", "")) << "  [" << for_terminal(a.value("type", "")) << ", "
+          << a.value("size", uint64_t{0}) << " bytes]";
+      if (a.contains("findings") && !a["findings"].empty()) out << "  " << for_terminal(dump_json(a["findings"], -1));
+      out << "\n";
+    }
+  }
   return out.str();
 }
 

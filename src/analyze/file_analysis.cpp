@@ -1,0 +1,213 @@
+#include "analyze/file_analysis.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <mutex>
+
+#include "core/verdict_policy.hpp"
+#include "scan/digest.hpp"
+#include "unpack/archive_walker.hpp"
+
+namespace impostor::analyze {
+
+namespace {
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd > 2) ::close(fd);
+  }
+};
+
+const char* kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+// Reads the whole input into a blob (spilling past the in-memory cap) through one
+// descriptor, so a file swapped or truncated meanwhile cannot change what is judged.
+std::shared_ptr<unpack::Blob> read_input(const std::string& path, const unpack::WalkLimits& limits,
+                                         std::string& error, bool& truncated) {
+  const bool stdin_input = path == "-";
+  const int fd = stdin_input ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    error = "cannot open: " + std::string(std::strerror(errno));
+    return nullptr;
+  }
+  FdCloser closer{fd};
+  if (!stdin_input) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      error = "cannot stat: " + std::string(std::strerror(errno));
+      return nullptr;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      error = std::string("not scanned: ") + kind_of(st.st_mode);
+      return nullptr;
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  }
+  auto blob = std::make_shared<unpack::Blob>(limits.spill_at);
+  std::array<uint8_t, 1 << 16> buffer{};
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = "read failed: " + std::string(std::strerror(errno));
+      return nullptr;
+    }
+    if (blob->size() + static_cast<uint64_t>(n) > limits.max_member_bytes) {
+      truncated = true;
+      break;
+    }
+    if (!blob->append(std::span(buffer.data(), static_cast<size_t>(n)))) {
+      error = blob->error();
+      return nullptr;
+    }
+  }
+  blob->seal();
+  return blob;
+}
+
+std::string lower_extension(const std::string& name) {
+  const size_t slash = name.find_last_of("/\\");
+  const size_t dot = name.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
+  std::string ext = name.substr(dot + 1);
+  for (char& c : ext)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return ext;
+}
+
+struct MemberResult {
+  unpack::Member member;  // blob released once scanned
+  std::string sha256, md5;
+  std::vector<core::Finding> findings;
+};
+
+// Hands each member to the pool; results land in a deque (stable addresses) by visit order.
+class ScanningVisitor final : public unpack::MemberVisitor {
+ public:
+  ScanningVisitor(core::WorkerPool& pool, std::vector<std::unique_ptr<scan::YaraScanner>>& scanners,
+                  const scan::HashList& good, const scan::HashList& bad)
+      : pool_(pool), scanners_(scanners), good_(good), bad_(bad) {}
+
+  void visit(const unpack::Member& member) override {
+    MemberResult* slot = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      results_.push_back({member, {}, {}, {}});
+      slot = &results_.back();
+    }
+    pool_.submit([this, slot](size_t worker) { scan(*slot, worker); });
+  }
+
+  std::deque<MemberResult>& results() { return results_; }
+
+ private:
+  void scan(MemberResult& r, size_t worker) {
+    const auto bytes = r.member.blob->bytes();
+    const auto d = scan::digest(bytes);
+    r.sha256 = d.sha256;
+    r.md5 = d.md5;
+    if (const auto* bad = bad_.find(d.sha256))
+      r.findings.push_back({"hash.known-bad", core::Severity::critical, "Known malicious file: " + bad->description,
+                            {{"sha256", d.sha256}, {"list", bad->source}}, r.member.path});
+    if (const auto* good = good_.find(d.sha256))
+      r.findings.push_back({"hash.known-good", core::Severity::info, "Known genuine file: " + good->description,
+                            {{"sha256", d.sha256}, {"list", good->source}}, r.member.path});
+    if (worker < scanners_.size() && scanners_[worker]) {
+      const size_t slash = r.member.name.find_last_of("/\\");
+      scan::ScanContext ctx{slash == std::string::npos ? r.member.name : r.member.name.substr(slash + 1),
+                            r.member.path,
+                            lower_extension(r.member.name),
+                            r.member.type,
+                            d.md5,
+                            {},
+                            {},
+                            r.member.depth};
+      auto found = scanners_[worker]->scan(bytes, ctx);
+      r.findings.insert(r.findings.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    }
+    r.member.blob.reset();  // memory goes back as soon as the member is judged
+  }
+
+  core::WorkerPool& pool_;
+  std::vector<std::unique_ptr<scan::YaraScanner>>& scanners_;
+  const scan::HashList& good_;
+  const scan::HashList& bad_;
+  std::mutex mutex_;
+  std::deque<MemberResult> results_;
+};
+
+}  // namespace
+
+FileScanner::FileScanner(const unpack::FormatRegistry& formats, const unpack::WalkLimits& limits,
+                         std::shared_ptr<scan::YaraRules> rules, scan::HashList known_good, scan::HashList known_bad,
+                         size_t threads)
+    : formats_(formats),
+      limits_(limits),
+      rules_(std::move(rules)),
+      known_good_(std::move(known_good)),
+      known_bad_(std::move(known_bad)),
+      pool_(std::min<size_t>(std::max<size_t>(threads, 1), 32), 2 * std::max<size_t>(threads, 1)) {
+  for (size_t i = 0; i < pool_.size(); ++i)
+    scanners_.push_back(rules_ ? std::make_unique<scan::YaraScanner>(*rules_) : nullptr);
+}
+
+core::Report FileScanner::analyze(const std::string& path) {
+  const auto started = std::chrono::steady_clock::now();
+  core::Report report;
+  report.target = {core::TargetKind::file, path};
+  std::string error;
+  bool truncated = false;
+  auto blob = read_input(path, limits_, error, truncated);
+  if (!blob) {
+    report.errors.push_back(error);
+  } else {
+    report.target.details["size"] = blob->size();
+    if (truncated)
+      report.findings.push_back({"limits.member-bytes", core::Severity::medium,
+                                 "The file is larger than the per-file limit; only its start was examined",
+                                 {{"max_member_bytes", limits_.max_member_bytes}}, path});
+    ScanningVisitor visitor(pool_, scanners_, known_good_, known_bad_);
+    const unpack::ArchiveWalker walker(formats_, limits_);
+    auto outcome = walker.walk(path == "-" ? "(stdin)" : path, std::move(blob), visitor);
+    pool_.wait_idle();
+    for (auto& f : outcome.findings) report.findings.push_back(std::move(f));
+    for (auto& r : visitor.results()) {
+      nlohmann::json ids = nlohmann::json::array();
+      for (const auto& f : r.findings) ids.push_back(f.id);
+      report.artifacts.push_back({{"path", r.member.path},
+                                  {"type", r.member.type},
+                                  {"size", r.member.size},
+                                  {"depth", r.member.depth},
+                                  {"sha256", r.sha256},
+                                  {"md5", r.md5},
+                                  {"findings", ids}});
+      if (r.member.depth == 0) report.target.details["sha256"] = r.sha256;
+      for (auto& f : r.findings) report.findings.push_back(std::move(f));
+    }
+    report.target.details["members"] = outcome.members;
+    report.target.details["expanded_bytes"] = outcome.expanded_bytes;
+  }
+  core::apply_verdict_policy(report);
+  report.elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace impostor::analyze

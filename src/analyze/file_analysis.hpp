@@ -1,0 +1,38 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/report.hpp"
+#include "core/worker_pool.hpp"
+#include "scan/hash_list.hpp"
+#include "scan/yara_rules.hpp"
+#include "scan/yara_scanner.hpp"
+#include "unpack/format_reader.hpp"
+#include "unpack/walk_limits.hpp"
+
+namespace impostor::analyze {
+
+// Everything a file analysis needs, loaded once and shared: formats, limits, compiled
+// rules, hash lists, the worker pool and one YARA scanner per worker.
+class FileScanner {
+ public:
+  FileScanner(const unpack::FormatRegistry& formats, const unpack::WalkLimits& limits,
+              std::shared_ptr<scan::YaraRules> rules, scan::HashList known_good, scan::HashList known_bad,
+              size_t threads);
+
+  // `impostor file PATH`: unpack recursively, scan every member on the pool while the
+  // walk goes on, and judge. "-" reads standard input. Never throws for bad input: an
+  // unreadable path becomes a report with verdict `error`.
+  core::Report analyze(const std::string& path);
+
+ private:
+  const unpack::FormatRegistry& formats_;
+  unpack::WalkLimits limits_;
+  std::shared_ptr<scan::YaraRules> rules_;
+  scan::HashList known_good_, known_bad_;
+  core::WorkerPool pool_;
+  std::vector<std::unique_ptr<scan::YaraScanner>> scanners_;  // one per worker
+};
+
+}  // namespace impostor::analyze

@@ -1,0 +1,176 @@
+#include "scan/yara_rules.hpp"
+
+#include <openssl/evp.h>
+#include <unistd.h>
+#include <yara.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace impostor::scan {
+
+namespace fs = std::filesystem;
+
+YaraLibrary::YaraLibrary() {
+  if (yr_initialize() != ERROR_SUCCESS) throw std::runtime_error("libyara failed to initialise");
+}
+YaraLibrary::~YaraLibrary() { yr_finalize(); }
+
+std::string RuleProblem::to_string() const {
+  std::ostringstream out;
+  out << file;
+  if (line > 0) out << ':' << line;
+  out << (warning ? ": warning: " : ": error: ") << message;
+  return out.str();
+}
+
+YaraRules::~YaraRules() {
+  if (rules_ != nullptr) yr_rules_destroy(rules_);
+}
+
+size_t YaraRules::rule_count() const {
+  size_t n = 0;
+  const YR_RULE* rule = nullptr;
+  yr_rules_foreach(rules_, rule) { ++n; }
+  return n;
+}
+
+namespace {
+
+struct CompilerDeleter {
+  void operator()(YR_COMPILER* c) const { yr_compiler_destroy(c); }
+};
+
+struct ProblemSink {
+  std::vector<RuleProblem>* problems;
+  std::string current_file;
+};
+
+void on_compiler_message(int level, const char* file, int line, const YR_RULE* /*rule*/, const char* message,
+                         void* user) {
+  auto* sink = static_cast<ProblemSink*>(user);
+  sink->problems->push_back({file != nullptr ? file : sink->current_file, line, message != nullptr ? message : "",
+                             level == YARA_ERROR_LEVEL_WARNING});
+}
+
+std::vector<fs::path> rule_files(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       it != end && !ec; it.increment(ec)) {
+    if (it->is_regular_file() && (it->path().extension() == ".yar" || it->path().extension() == ".yara"))
+      files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path cache_dir() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");  // NOLINT(concurrency-mt-unsafe): startup only
+  if (xdg != nullptr && *xdg != '\0') return fs::path(xdg) / "impostor";
+  const char* home = std::getenv("HOME");  // NOLINT(concurrency-mt-unsafe)
+  if (home != nullptr && *home != '\0') return fs::path(home) / ".cache" / "impostor";
+  return {};
+}
+
+std::string sources_key(const std::vector<std::pair<fs::path, std::string>>& sources) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  const std::string version = YR_VERSION;
+  EVP_DigestUpdate(ctx, version.data(), version.size());
+  for (const char* e : kStringExternals) EVP_DigestUpdate(ctx, e, std::char_traits<char>::length(e));
+  for (const auto& [path, text] : sources) {
+    const std::string p = path.string();
+    const uint64_t sizes[2] = {p.size(), text.size()};
+    EVP_DigestUpdate(ctx, sizes, sizeof sizes);
+    EVP_DigestUpdate(ctx, p.data(), p.size());
+    EVP_DigestUpdate(ctx, text.data(), text.size());
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(ctx, digest, &n);
+  EVP_MD_CTX_free(ctx);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < n; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xF];
+  }
+  return hex;
+}
+
+}  // namespace
+
+YaraRules::Compiled YaraRules::compile_dir(const fs::path& dir, bool use_cache) {
+  Compiled out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    out.problems.push_back({dir.string(), 0, "not a directory", false});
+    return out;
+  }
+  const auto files = rule_files(dir);
+  out.files = files.size();
+  if (files.empty()) {
+    out.problems.push_back({dir.string(), 0, "no *.yar files", false});
+    return out;
+  }
+  std::vector<std::pair<fs::path, std::string>> sources;
+  sources.reserve(files.size());
+  for (const auto& f : files) sources.emplace_back(f, read_text(f));
+
+  const fs::path cache = use_cache ? cache_dir() : fs::path{};
+  const fs::path cached = cache.empty() ? fs::path{} : cache / ("rules-" + sources_key(sources) + ".yarc");
+  if (!cached.empty() && fs::is_regular_file(cached, ec)) {
+    YR_RULES* rules = nullptr;
+    if (yr_rules_load(cached.c_str(), &rules) == ERROR_SUCCESS) {
+      out.rules.reset(new YaraRules(rules));
+      out.from_cache = true;
+      return out;
+    }
+  }
+
+  YR_COMPILER* raw = nullptr;
+  if (yr_compiler_create(&raw) != ERROR_SUCCESS) {
+    out.problems.push_back({dir.string(), 0, "cannot create a YARA compiler", false});
+    return out;
+  }
+  std::unique_ptr<YR_COMPILER, CompilerDeleter> compiler(raw);
+  ProblemSink sink{&out.problems, {}};
+  yr_compiler_set_callback(compiler.get(), on_compiler_message, &sink);
+  for (const char* e : kStringExternals) yr_compiler_define_string_variable(compiler.get(), e, "");
+  for (const char* e : kIntegerExternals) yr_compiler_define_integer_variable(compiler.get(), e, 0);
+  int errors = 0;
+  for (const auto& [path, text] : sources) {
+    sink.current_file = path.string();
+    // Namespace per file keeps equal rule names in two families apart.
+    errors += yr_compiler_add_string(compiler.get(), text.c_str(), path.stem().c_str());
+    if (errors > 0) break;  // libyara refuses further sources after an error
+  }
+  for (auto& p : out.problems)
+    if (p.file.empty() || p.file == "(null)") p.file = sink.current_file;
+  if (errors > 0) return out;
+  YR_RULES* rules = nullptr;
+  if (yr_compiler_get_rules(compiler.get(), &rules) != ERROR_SUCCESS) {
+    out.problems.push_back({dir.string(), 0, "cannot build the compiled rules", false});
+    return out;
+  }
+  out.rules.reset(new YaraRules(rules));
+  if (!cached.empty()) {
+    fs::create_directories(cache, ec);
+    const fs::path tmp = cached.string() + ".tmp" + std::to_string(::getpid());
+    if (!ec && yr_rules_save(rules, tmp.c_str()) == ERROR_SUCCESS) fs::rename(tmp, cached, ec);
+    fs::remove(tmp, ec);
+  }
+  return out;
+}
+
+}  // namespace impostor::scan

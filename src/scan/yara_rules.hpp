@@ -1,0 +1,58 @@
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct YR_RULES;
+
+namespace impostor::scan {
+
+// yr_initialize/yr_finalize, once per process, on the main thread (libyara's rule).
+class YaraLibrary {
+ public:
+  YaraLibrary();
+  ~YaraLibrary();
+  YaraLibrary(const YaraLibrary&) = delete;
+  YaraLibrary& operator=(const YaraLibrary&) = delete;
+};
+
+struct RuleProblem {
+  std::string file;
+  int line = 0;
+  std::string message;
+  bool warning = false;
+  std::string to_string() const;  // "file:line: error: message"
+};
+
+// The external variables every scan defines (signature-base/Loki names, so community
+// rules run unchanged), declared at compile time with neutral defaults.
+inline constexpr const char* kStringExternals[] = {"filename", "filepath", "extension", "filetype",
+                                                   "md5",      "owner",    "vendor"};
+inline constexpr const char* kIntegerExternals[] = {"depth"};
+
+// Every signatures/**/*.yar compiled once into one YR_RULES, shared read-only by every
+// scanner. Compiled rules are cached under $XDG_CACHE_HOME/impostor (or ~/.cache), keyed
+// by a SHA-256 of the sources, their paths and the libyara version.
+class YaraRules {
+ public:
+  struct Compiled {
+    std::shared_ptr<YaraRules> rules;  // null when there were errors
+    std::vector<RuleProblem> problems;
+    size_t files = 0;
+    bool from_cache = false;
+  };
+  static Compiled compile_dir(const std::filesystem::path& dir, bool use_cache = true);
+
+  ~YaraRules();
+  YaraRules(const YaraRules&) = delete;
+  YaraRules& operator=(const YaraRules&) = delete;
+  YR_RULES* get() const { return rules_; }
+  size_t rule_count() const;
+
+ private:
+  explicit YaraRules(YR_RULES* rules) : rules_(rules) {}
+  YR_RULES* rules_;
+};
+
+}  // namespace impostor::scan

@@ -1,0 +1,44 @@
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "scan/yara_rules.hpp"
+
+struct YR_SCAN_CONTEXT;  // libyara's YR_SCANNER is a typedef of it
+
+namespace impostor::scan {
+
+// What a scan knows about the bytes, passed to rules as externals.
+struct ScanContext {
+  std::string filename;   // last path component
+  std::string filepath;   // nested path
+  std::string extension;  // lower case, no dot
+  std::string filetype;   // detect_file_type()
+  std::string md5;
+  std::string owner;
+  std::string vendor;     // the vendor the file claims to be, when known
+  int64_t depth = 0;
+};
+
+// One libyara scanner over shared rules: create one per worker thread (libyara allows
+// at most 32 at once). Each match becomes a `yara.<rule>` finding whose severity,
+// summary and evidence come from the rule's meta and matched strings (bounded).
+class YaraScanner {
+ public:
+  explicit YaraScanner(const YaraRules& rules, int timeout_seconds = 60);
+  ~YaraScanner();
+  YaraScanner(const YaraScanner&) = delete;
+  YaraScanner& operator=(const YaraScanner&) = delete;
+
+  // Findings for `bytes`; a scan error (timeout, too many matches) becomes a
+  // `scan.error` finding rather than an exception.
+  std::vector<core::Finding> scan(std::span<const uint8_t> bytes, const ScanContext& context);
+
+ private:
+  YR_SCAN_CONTEXT* scanner_ = nullptr;
+};
+
+}  // namespace impostor::scan

@@ -1,0 +1,51 @@
+#pragma once
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "unpack/blob.hpp"
+#include "unpack/format_reader.hpp"
+#include "unpack/walk_limits.hpp"
+
+namespace impostor::unpack {
+
+// One file or member, as the walker hands it over.
+struct Member {
+  std::string path;  // nested: ZoomInstaller.msi!/Data1.cab!/bin/zoom.exe
+  std::string name;  // last path component as the container spelled it
+  std::string type;  // detect_file_type()
+  uint64_t size = 0;
+  int depth = 0;     // 0 for the top-level file
+  std::shared_ptr<Blob> blob;
+};
+
+class MemberVisitor {
+ public:
+  virtual ~MemberVisitor() = default;
+  // Called once per member, top-level file first, parents before their children. The
+  // visitor may keep the blob (to scan it on another thread).
+  virtual void visit(const Member& member) = 0;
+};
+
+struct WalkOutcome {
+  std::vector<core::Finding> findings;  // limits.*, unpack.* (what the walk itself saw)
+  uint64_t members = 0;                 // members visited, the top-level file included
+  uint64_t expanded_bytes = 0;
+};
+
+// Walks a file and every container inside it, recursively and in memory, through the
+// format registry. Every limit of WalkLimits is enforced here; what was read before a
+// limit or a damaged spot is still visited.
+class ArchiveWalker {
+ public:
+  ArchiveWalker(const FormatRegistry& formats, const WalkLimits& limits) : formats_(formats), limits_(limits) {}
+  WalkOutcome walk(const std::string& name, std::shared_ptr<Blob> top, MemberVisitor& visitor) const;
+
+ private:
+  const FormatRegistry& formats_;
+  WalkLimits limits_;
+};
+
+}  // namespace impostor::unpack

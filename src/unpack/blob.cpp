@@ -1,0 +1,98 @@
+#include "unpack/blob.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace impostor::unpack {
+
+namespace {
+
+bool write_all(int fd, const uint8_t* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string temp_dir() {
+  const char* dir = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): read-only environment
+  return dir != nullptr && *dir != '\0' ? dir : "/tmp";
+}
+
+}  // namespace
+
+Blob::Blob(size_t spill_at) : spill_at_(spill_at) {}
+
+Blob::~Blob() {
+  if (map_ != nullptr) ::munmap(map_, size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool Blob::append(std::span<const uint8_t> bytes) {
+  if (sealed_) {
+    error_ = "append after seal";
+    return false;
+  }
+  if (fd_ < 0 && memory_.size() + bytes.size() > spill_at_) {
+    fd_ = ::open(temp_dir().c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      error_ = std::string("cannot create an unlinked temporary file: ") + std::strerror(errno);
+      return false;
+    }
+    if (!write_all(fd_, memory_.data(), memory_.size())) {
+      error_ = std::string("cannot write the temporary file: ") + std::strerror(errno);
+      return false;
+    }
+    memory_.clear();
+    memory_.shrink_to_fit();
+  }
+  if (fd_ >= 0) {
+    if (!write_all(fd_, bytes.data(), bytes.size())) {
+      error_ = std::string("cannot write the temporary file: ") + std::strerror(errno);
+      return false;
+    }
+  } else {
+    memory_.append(bytes.data(), bytes.size());
+  }
+  size_ += bytes.size();
+  return true;
+}
+
+bool Blob::seal() {
+  if (sealed_) return true;
+  sealed_ = true;
+  if (fd_ >= 0 && size_ > 0) {
+    map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (map_ == MAP_FAILED) {
+      map_ = nullptr;
+      error_ = std::string("cannot map the temporary file: ") + std::strerror(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::span<const uint8_t> Blob::bytes() const {
+  if (fd_ >= 0) return map_ == nullptr ? std::span<const uint8_t>{} : std::span(static_cast<const uint8_t*>(map_), size_);
+  return {memory_.data(), memory_.size()};
+}
+
+std::shared_ptr<Blob> Blob::from_bytes(std::span<const uint8_t> bytes, size_t spill_at) {
+  auto blob = std::make_shared<Blob>(spill_at);
+  blob->append(bytes);
+  blob->seal();
+  return blob;
+}
+
+}  // namespace impostor::unpack

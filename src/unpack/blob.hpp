@@ -1,0 +1,42 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace impostor::unpack {
+
+// The bytes of one file or member. Small ones live in memory; once `spill_at` bytes have
+// been appended the content moves to an unlinked temporary file (O_TMPFILE, so no name
+// ever exists on disk, attacker-chosen or not) and is read back through a private mmap.
+// Append-only while being filled; read-only once `seal()` is called.
+class Blob {
+ public:
+  explicit Blob(size_t spill_at = size_t{64} << 20);
+  ~Blob();
+  Blob(const Blob&) = delete;
+  Blob& operator=(const Blob&) = delete;
+
+  // Returns false (and `error()` says why) when the temporary file cannot be written.
+  bool append(std::span<const uint8_t> bytes);
+  // Makes the bytes viewable; after this, append() is refused.
+  bool seal();
+  std::span<const uint8_t> bytes() const;
+  uint64_t size() const { return size_; }
+  bool spilled() const { return fd_ >= 0; }
+  const std::string& error() const { return error_; }
+
+  static std::shared_ptr<Blob> from_bytes(std::span<const uint8_t> bytes, size_t spill_at = size_t{64} << 20);
+
+ private:
+  size_t spill_at_;
+  std::basic_string<uint8_t> memory_;
+  int fd_ = -1;
+  void* map_ = nullptr;
+  uint64_t size_ = 0;
+  bool sealed_ = false;
+  std::string error_;
+};
+
+}  // namespace impostor::unpack

@@ -1,0 +1,69 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "unpack/blob.hpp"
+
+namespace impostor::unpack {
+
+struct MemberHeader {
+  std::string name;  // as the container spells it: attacker-chosen, never used as a file name
+  bool encrypted = false;
+  bool symlink = false;
+  std::string link_target;
+  std::optional<uint64_t> declared_size;  // what the header claims; never trusted for allocation
+};
+
+// Where a reader delivers members. The walker implements it and enforces every limit.
+class MemberSink {
+ public:
+  virtual ~MemberSink() = default;
+  // A member starts. Returns the blob to fill, or nullptr when its data is not wanted
+  // (encrypted, a link, or a limit already hit).
+  virtual std::shared_ptr<Blob> begin(const MemberHeader& header) = 0;
+  // More bytes of the current member. False: stop reading this member (a limit was hit).
+  virtual bool data(Blob& blob, std::span<const uint8_t> bytes) = 0;
+  // The member is complete (or was cut short by a limit or damage).
+  virtual void end(const MemberHeader& header, std::shared_ptr<Blob> blob) = 0;
+  // True once the whole walk must stop (member count, total bytes, ratio, time).
+  virtual bool stopped() const = 0;
+};
+
+struct ReadResult {
+  bool corrupt = false;
+  std::string error;   // libarchive's (or the reader's) message when corrupt
+  size_t members = 0;  // members delivered before the end or the damage
+};
+
+// One container format (the libarchive model: bid, read headers, read data). A new
+// format is one new reader registered in format_registry.cpp.
+class FormatReader {
+ public:
+  virtual ~FormatReader() = default;
+  virtual std::string_view name() const = 0;
+  // 0: cannot open; higher wins. `type` is detect_file_type() of the bytes.
+  virtual int bid(std::string_view type, std::span<const uint8_t> bytes) const = 0;
+  // Delivers every member to `sink`. `container_name` names single-stream members
+  // (setup.exe.gz holds "setup.exe").
+  virtual ReadResult read(std::span<const uint8_t> bytes, std::string_view container_name,
+                          MemberSink& sink) const = 0;
+};
+
+class FormatRegistry {
+ public:
+  // Every reader this build has.
+  static const FormatRegistry& standard();
+  void add(std::unique_ptr<FormatReader> reader) { readers_.push_back(std::move(reader)); }
+  // The highest bidder, or nullptr.
+  const FormatReader* choose(std::string_view type, std::span<const uint8_t> bytes) const;
+
+ private:
+  std::vector<std::unique_ptr<FormatReader>> readers_;
+};
+
+}  // namespace impostor::unpack

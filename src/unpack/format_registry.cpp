@@ -1,0 +1,30 @@
+#include "unpack/format_reader.hpp"
+#include "unpack/libarchive_reader.hpp"
+
+namespace impostor::unpack {
+
+// The one place formats are registered (the installer-formats issue adds OLE/MSI, NSIS,
+// Inno Setup, self-extractors and DMG here).
+const FormatRegistry& FormatRegistry::standard() {
+  static const FormatRegistry registry = [] {
+    FormatRegistry r;
+    r.add(std::make_unique<LibarchiveReader>());
+    return r;
+  }();
+  return registry;
+}
+
+const FormatReader* FormatRegistry::choose(std::string_view type, std::span<const uint8_t> bytes) const {
+  const FormatReader* best = nullptr;
+  int best_bid = 0;
+  for (const auto& r : readers_) {
+    const int b = r->bid(type, bytes);
+    if (b > best_bid) {
+      best = r.get();
+      best_bid = b;
+    }
+  }
+  return best;
+}
+
+}  // namespace impostor::unpack

@@ -1,0 +1,113 @@
+#include "unpack/libarchive_reader.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <array>
+#include <memory>
+
+#include "unpack/file_type.hpp"
+
+namespace impostor::unpack {
+
+namespace {
+
+struct ArchiveDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+
+bool is_single_stream(std::string_view type) {
+  return type == "gzip" || type == "xz" || type == "bzip2" || type == "zstd" || type == "lz4" || type == "lzma";
+}
+
+// setup.exe.gz -> setup.exe; anything else -> name + "~" so the path still says "inside".
+std::string stream_member_name(std::string_view container) {
+  const size_t slash = container.rfind('/');
+  std::string_view base = slash == std::string_view::npos ? container : container.substr(slash + 1);
+  for (std::string_view ext : {".gz", ".xz", ".bz2", ".zst", ".lz4", ".lzma", ".tgz", ".z"}) {
+    if (base.size() > ext.size() && base.substr(base.size() - ext.size()) == ext)
+      return std::string(base.substr(0, base.size() - ext.size())) + (ext == ".tgz" ? ".tar" : "");
+  }
+  return std::string(base) + "~";
+}
+
+}  // namespace
+
+int LibarchiveReader::bid(std::string_view type, std::span<const uint8_t> /*bytes*/) const {
+  return is_container_type(type) ? 50 : 0;
+}
+
+ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_view container_name,
+                                  MemberSink& sink) const {
+  ReadResult result;
+  std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+  if (!a) {
+    result.corrupt = true;
+    result.error = "libarchive: out of memory";
+    return result;
+  }
+  const std::string_view type = detect_file_type(bytes);
+  const bool single = is_single_stream(type);
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_all(a.get());
+  if (single) {
+    // A compressed stream that holds no archive is one member; "raw" bids lowest, so a
+    // .tar.gz still opens as tar.
+    archive_read_support_format_raw(a.get());
+    archive_read_support_format_empty(a.get());
+  }
+  if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
+    result.corrupt = true;
+    result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "cannot open";
+    return result;
+  }
+
+  std::array<uint8_t, 64 * 1024> buffer{};
+  archive_entry* entry = nullptr;
+  while (!sink.stopped()) {
+    const int r = archive_read_next_header(a.get(), &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (r < ARCHIVE_WARN) {
+      result.corrupt = true;
+      result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "damaged header";
+      break;
+    }
+    const auto file_type = archive_entry_filetype(entry);
+    if (file_type == AE_IFDIR) continue;
+    MemberHeader header;
+    const char* path = archive_entry_pathname_utf8(entry);
+    if (path == nullptr) path = archive_entry_pathname(entry);
+    const bool raw = archive_format(a.get()) == ARCHIVE_FORMAT_RAW;
+    header.name = raw ? stream_member_name(container_name)
+                      : (path != nullptr && *path != '\0' ? path : "(unnamed #" + std::to_string(result.members) + ")");
+    header.encrypted = archive_entry_is_encrypted(entry) != 0;
+    if (file_type == AE_IFLNK) {
+      header.symlink = true;
+      const char* target = archive_entry_symlink(entry);
+      header.link_target = target != nullptr ? target : "";
+    }
+    if (archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) >= 0)
+      header.declared_size = static_cast<uint64_t>(archive_entry_size(entry));
+    ++result.members;
+
+    auto blob = sink.begin(header);
+    if (blob && file_type == AE_IFREG) {
+      while (true) {
+        const la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
+        if (n == 0) break;
+        if (n < 0) {
+          if (n == ARCHIVE_WARN) continue;
+          result.corrupt = true;
+          result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "damaged data";
+          break;
+        }
+        if (!sink.data(*blob, std::span(buffer.data(), static_cast<size_t>(n)))) break;
+      }
+    }
+    sink.end(header, std::move(blob));
+    if (result.corrupt) break;
+  }
+  return result;
+}
+
+}  // namespace impostor::unpack
