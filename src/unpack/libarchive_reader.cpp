@@ -49,12 +49,15 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
   const std::string_view type = detect_file_type(bytes);
   const bool single = is_single_stream(type);
   archive_read_support_filter_all(a.get());
-  archive_read_support_format_all(a.get());
   if (single) {
-    // A compressed stream that holds no archive is one member; "raw" bids lowest, so a
-    // .tar.gz still opens as tar.
+    // A compressed stream is always one member, its decompressed bytes, which the walker
+    // then opens in turn (x.tar.xz!/x.tar!/...). Letting libarchive guess a format inside
+    // the stream instead would read 1 KiB of zeros as a complete empty tar, or text as an
+    // mtree, and never look at what follows: a hiding place.
     archive_read_support_format_raw(a.get());
     archive_read_support_format_empty(a.get());
+  } else {
+    archive_read_support_format_all(a.get());
   }
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
     result.corrupt = true;
