@@ -37,8 +37,8 @@ const char* kind_of(mode_t mode) {
 
 // Reads the whole input into a blob (spilling past the in-memory cap) through one
 // descriptor, so a file swapped or truncated meanwhile cannot change what is judged.
-std::shared_ptr<unpack::Blob> read_input(const std::string& path, const unpack::WalkLimits& limits,
-                                         std::string& error, bool& truncated) {
+std::shared_ptr<unpack::Blob> read_input(const std::string& path, const unpack::WalkLimits& limits, std::string& error,
+                                         bool& truncated) {
   const bool stdin_input = path == "-";
   const int fd = stdin_input ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
@@ -124,11 +124,17 @@ class ScanningVisitor final : public unpack::MemberVisitor {
     r.sha256 = d.sha256;
     r.md5 = d.md5;
     if (const auto* bad = bad_.find(d.sha256))
-      r.findings.push_back({"hash.known-bad", core::Severity::critical, "Known malicious file: " + bad->description,
-                            {{"sha256", d.sha256}, {"list", bad->source}}, r.member.path});
+      r.findings.push_back({"hash.known-bad",
+                            core::Severity::critical,
+                            "Known malicious file: " + bad->description,
+                            {{"sha256", d.sha256}, {"list", bad->source}},
+                            r.member.path});
     if (const auto* good = good_.find(d.sha256))
-      r.findings.push_back({"hash.known-good", core::Severity::info, "Known genuine file: " + good->description,
-                            {{"sha256", d.sha256}, {"list", good->source}}, r.member.path});
+      r.findings.push_back({"hash.known-good",
+                            core::Severity::info,
+                            "Known genuine file: " + good->description,
+                            {{"sha256", d.sha256}, {"list", good->source}},
+                            r.member.path});
     if (worker < scanners_.size() && scanners_[worker]) {
       const size_t slash = r.member.name.find_last_of("/\\");
       scan::ScanContext ctx{slash == std::string::npos ? r.member.name : r.member.name.substr(slash + 1),
@@ -180,9 +186,11 @@ core::Report FileScanner::analyze(const std::string& path) {
   } else {
     report.target.details["size"] = blob->size();
     if (truncated)
-      report.findings.push_back({"limits.member-bytes", core::Severity::medium,
+      report.findings.push_back({"limits.member-bytes",
+                                 core::Severity::medium,
                                  "The file is larger than the per-file limit; only its start was examined",
-                                 {{"max_member_bytes", limits_.max_member_bytes}}, path});
+                                 {{"max_member_bytes", limits_.max_member_bytes}},
+                                 path});
     ScanningVisitor visitor(pool_, scanners_, known_good_, known_bad_);
     const unpack::ArchiveWalker walker(formats_, limits_);
     auto outcome = walker.walk(path == "-" ? "(stdin)" : path, std::move(blob), visitor);

@@ -79,8 +79,11 @@ int on_scan_event(YR_SCAN_CONTEXT* scan, int message, void* message_data, void* 
     strings.push_back({{"id", s->identifier}, {"offsets", offsets}, {"matches", n}, {"data", sample}});
     ++shown_strings;
   }
-  f.evidence = {{"rule", rule->identifier}, {"namespace", rule->ns->name}, {"meta", meta},
-                {"strings", strings},       {"member", state->context->filepath}};
+  f.evidence = {{"rule", rule->identifier},
+                {"namespace", rule->ns->name},
+                {"meta", meta},
+                {"strings", strings},
+                {"member", state->context->filepath}};
   state->findings->push_back(std::move(f));
   return CALLBACK_CONTINUE;
 }
@@ -113,12 +116,15 @@ std::vector<core::Finding> YaraScanner::scan(std::span<const uint8_t> bytes, con
   static const uint8_t kEmpty = 0;
   const int rc = yr_scanner_scan_mem(scanner_, bytes.empty() ? &kEmpty : bytes.data(), bytes.size());
   if (rc != ERROR_SUCCESS) {
-    const char* why = rc == ERROR_SCAN_TIMEOUT              ? "timed out"
-                      : rc == ERROR_TOO_MANY_MATCHES        ? "too many matches"
-                      : rc == ERROR_INSUFFICIENT_MEMORY     ? "out of memory"
-                                                            : "failed";
-    findings.push_back({"scan.error", core::Severity::low, std::string("YARA scan ") + why,
-                        {{"code", rc}, {"member", context.filepath}}, context.filepath});
+    const char* why = rc == ERROR_SCAN_TIMEOUT          ? "timed out"
+                      : rc == ERROR_TOO_MANY_MATCHES    ? "too many matches"
+                      : rc == ERROR_INSUFFICIENT_MEMORY ? "out of memory"
+                                                        : "failed";
+    findings.push_back({"scan.error",
+                        core::Severity::low,
+                        std::string("YARA scan ") + why,
+                        {{"code", rc}, {"member", context.filepath}},
+                        context.filepath});
   }
   return findings;
 }

@@ -19,7 +19,7 @@ struct ScanContext {
   std::string filetype;   // detect_file_type()
   std::string md5;
   std::string owner;
-  std::string vendor;     // the vendor the file claims to be, when known
+  std::string vendor;  // the vendor the file claims to be, when known
   int64_t depth = 0;
 };
 

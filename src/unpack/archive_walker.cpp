@@ -59,18 +59,25 @@ class ContainerSink final : public MemberSink {
   std::shared_ptr<Blob> begin(const MemberHeader& header) override {
     const std::string path = parent_ + "!/" + header.name;
     if (auto reason = unsafe_name_reason(header.name); !reason.empty())
-      state_.outcome.findings.push_back({"unpack.unsafe-name", Severity::low,
+      state_.outcome.findings.push_back({"unpack.unsafe-name",
+                                         Severity::low,
                                          "Member name with an " + reason + " (nothing is extracted to disk)",
-                                         {{"name", header.name}, {"reason", reason}}, path});
+                                         {{"name", header.name}, {"reason", reason}},
+                                         path});
     if (header.encrypted) {
-      state_.outcome.findings.push_back({"unpack.encrypted", Severity::medium,
+      state_.outcome.findings.push_back({"unpack.encrypted",
+                                         Severity::medium,
                                          "Encrypted member: its content cannot be scanned",
-                                         {{"name", header.name}}, path});
+                                         {{"name", header.name}},
+                                         path});
       return nullptr;
     }
     if (header.symlink) {
-      state_.outcome.findings.push_back({"unpack.symlink", Severity::info, "Symbolic link member (not followed)",
-                                         {{"name", header.name}, {"target", header.link_target}}, path});
+      state_.outcome.findings.push_back({"unpack.symlink",
+                                         Severity::info,
+                                         "Symbolic link member (not followed)",
+                                         {{"name", header.name}, {"target", header.link_target}},
+                                         path});
       return nullptr;
     }
     if (state_.outcome.members >= state_.limits.max_members) {
@@ -150,7 +157,8 @@ void WalkState::walk(const std::string& path, const std::string& name, std::shar
   ContainerSink sink(*this, path, depth);
   const ReadResult result = reader->read(bytes, name, sink);
   if (result.corrupt)
-    outcome.findings.push_back({"unpack.corrupt", Severity::low,
+    outcome.findings.push_back({"unpack.corrupt",
+                                Severity::low,
                                 "Damaged " + member.type + " container; members read before the damage were scanned",
                                 {{"format", member.type},
                                  {"reader", std::string(reader->name())},
@@ -168,9 +176,8 @@ WalkOutcome ArchiveWalker::walk(const std::string& name, std::shared_ptr<Blob> t
                   visitor,
                   outcome,
                   top->size(),
-                  std::chrono::steady_clock::now() +
-                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                          std::chrono::duration<double>(limits_.max_seconds))};
+                  std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                         std::chrono::duration<double>(limits_.max_seconds))};
   state.walk(name, name, std::move(top), 0);
   return outcome;
 }

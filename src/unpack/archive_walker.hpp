@@ -17,7 +17,7 @@ struct Member {
   std::string name;  // last path component as the container spelled it
   std::string type;  // detect_file_type()
   uint64_t size = 0;
-  int depth = 0;     // 0 for the top-level file
+  int depth = 0;  // 0 for the top-level file
   std::shared_ptr<Blob> blob;
 };
 

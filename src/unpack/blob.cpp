@@ -84,7 +84,8 @@ bool Blob::seal() {
 }
 
 std::span<const uint8_t> Blob::bytes() const {
-  if (fd_ >= 0) return map_ == nullptr ? std::span<const uint8_t>{} : std::span(static_cast<const uint8_t*>(map_), size_);
+  if (fd_ >= 0)
+    return map_ == nullptr ? std::span<const uint8_t>{} : std::span(static_cast<const uint8_t*>(map_), size_);
   return {memory_.data(), memory_.size()};
 }
 

@@ -41,7 +41,10 @@ bool contains_nocase(std::span<const uint8_t> b, std::string_view needle, size_t
 std::string_view detect_file_type(std::span<const uint8_t> b) {
   if (b.empty()) return "empty";
   if (starts_with(b, "MZ")) return "pe";
-  if (starts_with(b, "\x7f" "ELF")) return "elf";
+  if (starts_with(b,
+                  "\x7f"
+                  "ELF"))
+    return "elf";
   if (starts_with(b, "\xCF\xFA\xED\xFE") || starts_with(b, "\xCE\xFA\xED\xFE") || starts_with(b, "\xCA\xFE\xBA\xBE"))
     return "macho";
   if (starts_with(b, "PK\x03\x04") || starts_with(b, "PK\x05\x06") || starts_with(b, "PK\x07\x08")) return "zip";
@@ -50,7 +53,10 @@ std::string_view detect_file_type(std::span<const uint8_t> b) {
   if (starts_with(b, "MSCF")) return "cab";
   if (starts_with(b, "ISc(")) return "installshield-cab";
   if (starts_with(b, "\x1F\x8B")) return "gzip";
-  if (starts_with(b, "\xFD" "7zXZ\x00")) return "xz";
+  if (starts_with(b,
+                  "\xFD"
+                  "7zXZ\x00"))
+    return "xz";
   if (starts_with(b, "BZh")) return "bzip2";
   if (starts_with(b, "\x28\xB5\x2F\xFD")) return "zstd";
   if (starts_with(b, "\x04\x22\x4D\x18")) return "lz4";
@@ -58,8 +64,8 @@ std::string_view detect_file_type(std::span<const uint8_t> b) {
   if (starts_with(b, "!<arch>\ndebian-binary")) return "deb";
   if (starts_with(b, "!<arch>\n")) return "ar";
   if (starts_with(b, "\xED\xAB\xEE\xDB")) return "rpm";
-  if (starts_with(b, "070701") || starts_with(b, "070702") || starts_with(b, "070707") ||
-      starts_with(b, "\xC7\x71") || starts_with(b, "\x71\xC7"))
+  if (starts_with(b, "070701") || starts_with(b, "070702") || starts_with(b, "070707") || starts_with(b, "\xC7\x71") ||
+      starts_with(b, "\x71\xC7"))
     return "cpio";
   if (starts_with(b, "xar!")) return "xar";
   if (starts_with(b, "ustar", 257)) return "tar";
@@ -81,9 +87,9 @@ std::string_view detect_file_type(std::span<const uint8_t> b) {
 }
 
 bool is_container_type(std::string_view type) {
-  static constexpr std::array<std::string_view, 17> kContainers = {
-      "zip", "7z",  "rar", "cab",  "gzip", "xz",   "bzip2",   "zstd", "lz4",
-      "lzma", "deb", "ar",  "rpm", "cpio", "xar",  "tar",     "iso9660"};
+  static constexpr std::array<std::string_view, 17> kContainers = {"zip",   "7z",   "rar", "cab",  "gzip",   "xz",
+                                                                   "bzip2", "zstd", "lz4", "lzma", "deb",    "ar",
+                                                                   "rpm",   "cpio", "xar", "tar",  "iso9660"};
   return std::find(kContainers.begin(), kContainers.end(), type) != kContainers.end();
 }
 

@@ -50,8 +50,7 @@ class FormatReader {
   virtual int bid(std::string_view type, std::span<const uint8_t> bytes) const = 0;
   // Delivers every member to `sink`. `container_name` names single-stream members
   // (setup.exe.gz holds "setup.exe").
-  virtual ReadResult read(std::span<const uint8_t> bytes, std::string_view container_name,
-                          MemberSink& sink) const = 0;
+  virtual ReadResult read(std::span<const uint8_t> bytes, std::string_view container_name, MemberSink& sink) const = 0;
 };
 
 class FormatRegistry {

@@ -77,6 +77,11 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     }
     const auto file_type = archive_entry_filetype(entry);
     if (file_type == AE_IFDIR) continue;
+    // GNU and BSD ar keep their long-name tables as members named "//" and "/".
+    if ((archive_format(a.get()) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR) {
+      const char* n = archive_entry_pathname(entry);
+      if (n != nullptr && (std::string_view(n) == "/" || std::string_view(n) == "//")) continue;
+    }
     MemberHeader header;
     const char* path = archive_entry_pathname_utf8(entry);
     if (path == nullptr) path = archive_entry_pathname(entry);
@@ -94,7 +99,8 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     ++result.members;
 
     auto blob = sink.begin(header);
-    if (blob && file_type == AE_IFREG) {
+    // ar archives written in deterministic mode store no file type (0): still a file.
+    if (blob && (file_type == AE_IFREG || file_type == 0)) {
       while (true) {
         const la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
         if (n == 0) break;

@@ -1,0 +1,163 @@
+"""End-to-end tests of `impostor file` and `impostor rules check` on archives built at
+test time by tools/fixtures/make-archives, with inert planted payloads."""
+import json
+import os
+import resource
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
+SRC = os.environ.get("IMPOSTOR_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+PAYLOADS = [os.path.join(SRC, "tests/fixtures/payloads", p) for p in
+            ("miner/xmrig-config.json", "rat/anydesk-silent.bat", "scam/fake-alert.html", "dropper/ps-cradle.cmd")]
+
+
+def run(*args, timeout=180):
+    return subprocess.run([BIN, *args], capture_output=True, timeout=timeout)
+
+
+def report(*args):
+    r = run(*args, "--format", "json")
+    return r.returncode, json.loads(r.stdout)
+
+
+class Fixtures:
+    dir = None
+
+    @classmethod
+    def get(cls):
+        if cls.dir is None:
+            cls.dir = tempfile.mkdtemp(prefix="impostor-fixtures-")
+            cmd = [os.path.join(SRC, "tools/fixtures/make-archives"), cls.dir, "--hostile"]
+            for p in PAYLOADS:
+                cmd += ["--payload", p]
+            subprocess.run(cmd, check=True, capture_output=True, timeout=600)
+        return cls.dir
+
+
+def tearDownModule():
+    if Fixtures.dir:
+        shutil.rmtree(Fixtures.dir, ignore_errors=True)
+
+
+class FileCommand(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = Fixtures.get()
+        with open(os.path.join(cls.dir, "manifest.json")) as f:
+            cls.manifest = json.load(f)
+
+    def test_every_trojanized_sample_is_flagged_at_the_planted_member(self):
+        for entry in self.manifest:
+            if not entry["trojanized"]:
+                continue
+            with self.subTest(sample=entry["file"]):
+                code, rep = report("file", os.path.join(self.dir, entry["file"]))
+                self.assertEqual(code, 1, rep["findings"])
+                ids = {f["id"] for f in rep["findings"]}
+                if entry.get("encrypted"):
+                    self.assertIn("unpack.encrypted", ids)
+                    continue
+                self.assertIn(rep["verdict"], ("suspicious", "malicious"))
+                yara_locations = [f["location"] for f in rep["findings"] if f["id"].startswith("yara.")]
+                self.assertTrue(yara_locations, ids)
+                for planted in entry["planted"]:
+                    leaf = planted.split("!/")[-1].split("/")[-1]
+                    if entry.get("stream"):
+                        continue  # one stream: the payload sits inside the only member
+                    self.assertTrue(any(loc.endswith(leaf) for loc in yara_locations),
+                                    f"{leaf} not among {yara_locations}")
+
+    def test_clean_samples_are_not_flagged(self):
+        for entry in self.manifest:
+            if entry["trojanized"]:
+                continue
+            with self.subTest(sample=entry["file"]):
+                code, rep = report("file", os.path.join(self.dir, entry["file"]))
+                yara = [f["id"] for f in rep["findings"] if f["id"].startswith("yara.")]
+                self.assertEqual(yara, [])
+                if not entry.get("encrypted"):
+                    self.assertEqual(code, 0, rep["findings"])
+                    self.assertEqual(rep["verdict"], "unknown")
+
+    def test_nested_three_deep_member_tree(self):
+        code, rep = report("file", os.path.join(self.dir, "trojanized/outer.zip"))
+        self.assertEqual(code, 1)
+        deepest = max(a["depth"] for a in rep["artifacts"])
+        self.assertGreaterEqual(deepest, 4)
+        for a in rep["artifacts"]:
+            self.assertRegex(a["sha256"], r"^[0-9a-f]{64}$")
+        hit = [f for f in rep["findings"] if f["id"] == "yara.miner_xmrig_config"]
+        self.assertTrue(hit)
+        self.assertIn("!/pkg.deb!/", hit[0]["location"])
+        self.assertTrue(hit[0]["evidence"]["strings"])
+
+    def test_hostile_samples_end_with_a_report_bounded_in_memory(self):
+        hostile = os.path.join(self.dir, "hostile")
+        with open(os.path.join(hostile, "manifest.json")) as f:
+            samples = json.load(f)
+        for s in samples:
+            path = os.path.join(hostile, s["file"]) if not os.path.isabs(s["file"]) else s["file"]
+            if not os.path.exists(path):
+                path = os.path.join(self.dir, s["file"])
+            with self.subTest(sample=s["file"], kind=s["kind"]):
+                r = run("file", "--format", "json", path)
+                self.assertIn(r.returncode, (0, 1, 2), r.stderr)
+                rep = json.loads(r.stdout)
+                self.assertEqual(rep["schema"], "impostor.report/1")
+                if "bomb" in s["kind"]:
+                    self.assertTrue(any(f["id"].startswith("limits.") for f in rep["findings"]), rep["findings"])
+                if "traversal" in s["kind"]:
+                    self.assertIn("unpack.unsafe-name", {f["id"] for f in rep["findings"]})
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        self.assertLess(peak_kib, 1536 * 1024, "peak RSS of the worst hostile sample")
+
+    def test_not_a_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            fifo = os.path.join(d, "fifo")
+            os.mkfifo(fifo)
+            unreadable = os.path.join(d, "secret")
+            with open(unreadable, "w") as f:
+                f.write("x")
+            os.chmod(unreadable, 0)
+            empty = os.path.join(d, "empty")
+            open(empty, "w").close()
+            for path, words in ((d, "a directory"), (fifo, "a FIFO"), (os.path.join(d, "missing"), "No such file")):
+                with self.subTest(path=path):
+                    code, rep = report("file", path)
+                    self.assertEqual(code, 2)
+                    self.assertEqual(rep["verdict"], "error")
+                    self.assertIn(words, rep["errors"][0])
+            code, rep = report("file", empty)
+            self.assertEqual((code, rep["verdict"]), (0, "unknown"))
+            if os.geteuid() != 0:  # root reads anything
+                code, rep = report("file", unreadable)
+                self.assertEqual(code, 2)
+
+    def test_stdin(self):
+        with open(os.path.join(self.dir, "trojanized/zoom.tar.gz"), "rb") as f:
+            r = subprocess.run([BIN, "file", "--format", "json", "-"], stdin=f, capture_output=True, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(json.loads(r.stdout)["verdict"], "malicious")
+
+
+class RulesCheck(unittest.TestCase):
+    def test_shipped_rules_compile(self):
+        r = run("rules", "check")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"rule(s)", r.stdout)
+
+    def test_broken_rules_name_file_and_line(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "bad.yar"), "w") as f:
+                f.write("rule ok { condition: true }\nrule broken {\n  condition: $nope\n}\n")
+            r = run("rules", "check", "--signatures", d)
+            self.assertEqual(r.returncode, 2)
+            self.assertRegex(r.stderr.decode(), r"bad\.yar:\d+: error: undefined string")
+            self.assertEqual(run("file", "--signatures", d, "/dev/null").returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,206 @@
+#include <archive.h>
+#include <archive_entry.h>
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "unpack/archive_walker.hpp"
+#include "unpack/file_type.hpp"
+
+using namespace impostor::unpack;
+
+namespace {
+
+struct Entry {
+  std::string name;
+  std::string data;
+  bool symlink = false;
+};
+
+// Builds an archive in memory with libarchive's writer ("zip", "ustar", ...), with an
+// optional filter ("gzip", "xz") and passphrase (zip encryption).
+std::string make_archive(const std::string& format, const std::vector<Entry>& entries, const std::string& filter = {},
+                         const std::string& passphrase = {}) {
+  archive* a = archive_write_new();
+  REQUIRE(archive_write_set_format_by_name(a, format.c_str()) == ARCHIVE_OK);
+  if (!filter.empty()) REQUIRE(archive_write_add_filter_by_name(a, filter.c_str()) == ARCHIVE_OK);
+  if (!passphrase.empty()) {
+    REQUIRE(archive_write_set_options(a, "zip:encryption=zipcrypt") == ARCHIVE_OK);
+    REQUIRE(archive_write_set_passphrase(a, passphrase.c_str()) == ARCHIVE_OK);
+  }
+  std::string out(64 << 20, '\0');
+  size_t used = 0;
+  REQUIRE(archive_write_open_memory(a, out.data(), out.size(), &used) == ARCHIVE_OK);
+  for (const auto& e : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, e.name.c_str());
+    archive_entry_set_perm(entry, 0644);
+    if (e.symlink) {
+      archive_entry_set_filetype(entry, AE_IFLNK);
+      archive_entry_set_symlink(entry, e.data.c_str());
+      archive_entry_set_size(entry, 0);
+    } else {
+      archive_entry_set_filetype(entry, AE_IFREG);
+      archive_entry_set_size(entry, static_cast<la_int64_t>(e.data.size()));
+    }
+    REQUIRE(archive_write_header(a, entry) == ARCHIVE_OK);
+    if (!e.symlink) archive_write_data(a, e.data.data(), e.data.size());
+    archive_entry_free(entry);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  out.resize(used);
+  return out;
+}
+
+std::shared_ptr<Blob> blob_of(const std::string& s, size_t spill_at = size_t{64} << 20) {
+  return Blob::from_bytes({reinterpret_cast<const uint8_t*>(s.data()), s.size()}, spill_at);
+}
+
+struct Collect final : MemberVisitor {
+  std::vector<Member> members;
+  void visit(const Member& m) override { members.push_back(m); }
+  const Member* find(const std::string& path) const {
+    for (const auto& m : members)
+      if (m.path == path) return &m;
+    return nullptr;
+  }
+};
+
+bool has(const WalkOutcome& o, const std::string& id) {
+  for (const auto& f : o.findings)
+    if (f.id == id) return true;
+  return false;
+}
+
+WalkOutcome walk(const std::string& bytes, Collect& c, WalkLimits limits = {}) {
+  const ArchiveWalker walker(FormatRegistry::standard(), limits);
+  return walker.walk("top", blob_of(bytes), c);
+}
+
+}  // namespace
+
+TEST_CASE("blobs spill to an unlinked temporary file past the cap and read back the same bytes") {
+  Blob b(16);
+  const std::string part = "0123456789";
+  for (int i = 0; i < 10; ++i) REQUIRE(b.append({reinterpret_cast<const uint8_t*>(part.data()), part.size()}));
+  REQUIRE(b.seal());
+  CHECK(b.spilled());
+  CHECK(b.size() == 100);
+  const auto bytes = b.bytes();
+  REQUIRE(bytes.size() == 100);
+  CHECK(std::string(reinterpret_cast<const char*>(bytes.data()), 10) == part);
+  CHECK(!b.append({reinterpret_cast<const uint8_t*>(part.data()), 1}));  // sealed
+}
+
+TEST_CASE("file types come from magic numbers") {
+  const auto type = [](const std::string& s) {
+    return std::string(detect_file_type({reinterpret_cast<const uint8_t*>(s.data()), s.size()}));
+  };
+  CHECK(type("") == "empty");
+  CHECK(type("MZ\x90\x00") == "pe");
+  CHECK(type("\x7f" "ELF\x02") == "elf");
+  CHECK(type(make_archive("zip", {{"a", "b"}})) == "zip");
+  CHECK(type(make_archive("ustar", {{"a", "b"}})) == "tar");
+  CHECK(type(make_archive("ustar", {{"a", "b"}}, "xz")) == "xz");
+  CHECK(type("<!DOCTYPE html><html>") == "html");
+  CHECK(type("{\"a\": 1}") == "json");
+  CHECK(type("#!/bin/sh\necho") == "script");
+  CHECK(type("plain words") == "text");
+  CHECK(type(std::string("\x00\x01\x02\x03", 4)) == "data");
+}
+
+TEST_CASE("nested members get nested paths, parents first") {
+  const auto deb_like = make_archive("ustar", {{"usr/lib/zoom/config.json", "{\"donate-level\": 1}"}}, "xz");
+  const auto zip = make_archive("zip", {{"inner.tar.xz", deb_like}, {"readme.txt", "hello"}});
+  Collect c;
+  const auto o = walk(zip, c);
+  CHECK(o.findings.empty());
+  REQUIRE(c.find("top!/inner.tar.xz!/inner.tar!/usr/lib/zoom/config.json") != nullptr);
+  const auto* json = c.find("top!/inner.tar.xz!/inner.tar!/usr/lib/zoom/config.json");
+  CHECK(json->type == "json");
+  CHECK(json->depth == 3);
+  CHECK(c.members.front().path == "top");
+  CHECK(o.members == c.members.size());
+}
+
+TEST_CASE("limits end the walk with a finding and keep what was read") {
+  SUBCASE("depth") {
+    std::string inner = make_archive("ustar", {{"payload.txt", "deep"}});
+    for (int i = 0; i < 6; ++i) inner = make_archive("ustar", {{"level" + std::to_string(i) + ".tar", inner}});
+    Collect c;
+    WalkLimits l;
+    l.max_depth = 3;
+    const auto o = walk(inner, c, l);
+    CHECK(has(o, "limits.depth"));
+    CHECK(c.members.size() == 4);  // top + three levels
+  }
+  SUBCASE("members") {
+    std::vector<Entry> many;
+    for (int i = 0; i < 50; ++i) many.push_back({"f" + std::to_string(i), ""});
+    Collect c;
+    WalkLimits l;
+    l.max_members = 10;
+    const auto o = walk(make_archive("zip", many), c, l);
+    CHECK(has(o, "limits.members"));
+    CHECK(c.members.size() == 10);
+  }
+  SUBCASE("ratio: a decompression bomb") {
+    const auto bomb = make_archive("ustar", {{"zeros", std::string(32 << 20, '\0')}}, "gzip");
+    Collect c;
+    const auto o = walk(bomb, c);
+    CHECK(has(o, "limits.ratio"));
+    CHECK(o.expanded_bytes < (uint64_t{33} << 20));
+  }
+  SUBCASE("member bytes") {
+    Collect c;
+    WalkLimits l;
+    l.max_member_bytes = 1000;
+    const auto o = walk(make_archive("zip", {{"big", std::string(5000, 'x')}, {"small", "y"}}), c, l);
+    CHECK(has(o, "limits.member-bytes"));
+    CHECK(c.find("top!/small") != nullptr);  // later members are still read
+  }
+  SUBCASE("time") {
+    Collect c;
+    WalkLimits l;
+    l.max_seconds = 1e-9;
+    const auto o = walk(make_archive("zip", {{"a", std::string(200000, 'x')}}), c, l);
+    CHECK(has(o, "limits.time"));
+  }
+}
+
+TEST_CASE("damage, encryption, odd names and links are findings, not failures") {
+  SUBCASE("truncated archive keeps the members before the damage") {
+    const auto tar = make_archive("ustar", {{"first.txt", std::string(3000, 'a')}, {"second.txt", std::string(3000, 'b')}});
+    Collect c;
+    const auto o = walk(tar.substr(0, 4000), c);
+    CHECK(has(o, "unpack.corrupt"));
+    CHECK(c.find("top!/first.txt") != nullptr);
+  }
+  SUBCASE("encrypted zip member") {
+    Collect c;
+    const auto o = walk(make_archive("zip", {{"secret.exe", "MZ..."}}, {}, "pw"), c);
+    CHECK(has(o, "unpack.encrypted"));
+  }
+  SUBCASE("path traversal and absolute names") {
+    Collect c;
+    const auto o = walk(make_archive("ustar", {{"../../evil.sh", "x"}, {"/etc/cron.d/x", "y"}}), c);
+    size_t unsafe = 0;
+    for (const auto& f : o.findings) unsafe += f.id == "unpack.unsafe-name";
+    CHECK(unsafe == 2);
+    CHECK(c.find("top!/../../evil.sh") != nullptr);  // scanned in memory, never written
+  }
+  SUBCASE("symlinks are reported and not followed") {
+    Collect c;
+    const auto o = walk(make_archive("ustar", {{"a", "b", true}, {"b", "a", true}}), c);
+    CHECK(has(o, "unpack.symlink"));
+    CHECK(c.members.size() == 1);
+  }
+  SUBCASE("garbage that only looks like an archive") {
+    Collect c;
+    const auto o = walk(std::string("PK\x03\x04") + std::string(100, '\xff'), c);
+    CHECK(has(o, "unpack.corrupt"));
+  }
+}

@@ -1,0 +1,107 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "scan/digest.hpp"
+#include "scan/hash_list.hpp"
+#include "scan/yara_rules.hpp"
+#include "scan/yara_scanner.hpp"
+
+using namespace impostor::scan;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& tag) {
+    path = fs::temp_directory_path() / ("impostor-" + tag + "-" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  void write(const std::string& name, const std::string& text) const {
+    fs::create_directories((path / name).parent_path());
+    std::ofstream(path / name) << text;
+  }
+};
+
+YaraLibrary& library() {
+  static YaraLibrary lib;
+  return lib;
+}
+
+std::span<const uint8_t> bytes(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+
+}  // namespace
+
+TEST_CASE("rules compile once, meta becomes the finding, externals are set") {
+  library();
+  TempDir dir("yara");
+  dir.write("miner/test.yar", R"(rule test_miner {
+  meta:
+    severity = "critical"
+    family = "miner"
+    description = "A test miner marker"
+  strings:
+    $a = "IMPOSTOR-MARKER"
+  condition:
+    $a and filetype == "text" and depth >= 1 and extension == "cfg"
+})");
+  auto compiled = YaraRules::compile_dir(dir.path, false);
+  REQUIRE(compiled.rules);
+  CHECK(compiled.rules->rule_count() == 1);
+  YaraScanner scanner(*compiled.rules);
+  ScanContext ctx{"x.cfg", "a.zip!/x.cfg", "cfg", "text", "", "", "", 1};
+  const auto found = scanner.scan(bytes("hello IMPOSTOR-MARKER there"), ctx);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].id == "yara.test_miner");
+  CHECK(found[0].severity == impostor::core::Severity::critical);
+  CHECK(found[0].summary == "A test miner marker");
+  CHECK(found[0].location == "a.zip!/x.cfg");
+  CHECK(found[0].evidence["strings"][0]["offsets"][0] == 6);
+  CHECK(found[0].evidence["meta"]["family"] == "miner");
+  ctx.depth = 0;
+  CHECK(scanner.scan(bytes("IMPOSTOR-MARKER"), ctx).empty());  // the condition uses the externals
+  CHECK(scanner.scan({}, ctx).empty());
+}
+
+TEST_CASE("compiled rules are cached by a hash of their sources") {
+  library();
+  TempDir dir("yara-cache");
+  TempDir cache("yara-cache-home");
+  dir.write("a.yar", "rule a { strings: $x = \"abc\" condition: $x }");
+  ::setenv("XDG_CACHE_HOME", cache.path.c_str(), 1);  // NOLINT(concurrency-mt-unsafe): test setup
+  CHECK(!YaraRules::compile_dir(dir.path).from_cache);
+  CHECK(YaraRules::compile_dir(dir.path).from_cache);
+  dir.write("a.yar", "rule a { strings: $x = \"abd\" condition: $x }");
+  CHECK(!YaraRules::compile_dir(dir.path).from_cache);  // changed source, new key
+  ::unsetenv("XDG_CACHE_HOME");                          // NOLINT(concurrency-mt-unsafe)
+}
+
+TEST_CASE("rule errors carry file and line") {
+  library();
+  TempDir dir("yara-bad");
+  dir.write("bad.yar", "rule ok { condition: true }\n\nrule broken {\n  condition: $missing\n}\n");
+  const auto compiled = YaraRules::compile_dir(dir.path, false);
+  CHECK(!compiled.rules);
+  REQUIRE(!compiled.problems.empty());
+  const auto text = compiled.problems.front().to_string();
+  CHECK(text.find("bad.yar:") != std::string::npos);
+  CHECK(text.find(": error: undefined string \"$missing\"") != std::string::npos);
+  CHECK(compiled.problems.front().line >= 4);
+}
+
+TEST_CASE("digests and hash lists") {
+  const auto d = digest(bytes("abc"));
+  CHECK(d.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(d.md5 == "900150983cd24fb0d6963f7d28e17f72");
+  TempDir dir("hashes");
+  dir.write("good.txt", "# genuine\nBA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD  abc test file\nnot-a-hash x\n");
+  std::vector<std::string> problems;
+  const auto list = HashList::load_dir(dir.path, problems);
+  REQUIRE(list.find(d.sha256) != nullptr);
+  CHECK(list.find(d.sha256)->description == "abc test file");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("good.txt:3: not a SHA-256") != std::string::npos);
+}
