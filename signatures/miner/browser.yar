@@ -25,11 +25,11 @@ rule miner_browser_cryptojacking
         $lib11 = "coin-hive.com" nocase ascii wide
         $lib12 = "minero.cc" nocase ascii wide
 
-        $act1 = /\.start\s{0,4}\(\s{0,4}(CoinHive\.[A-Z_]{4,20})?\s{0,4}\)/ ascii wide
-        $act2 = /throttle\s{0,4}:\s{0,4}0?\.[0-9]/ ascii wide
-        $act3 = /\.setThrottle\s{0,4}\(/ ascii wide
-        $act4 = /\.setNumThreads\s{0,4}\(/ ascii wide
-        $act5 = /threads\s{0,4}:\s{0,4}(navigator\.hardwareConcurrency|[0-9]{1,2}\b)/ ascii wide
+        $act1 = /\.start\s{0,4}\(\s{0,4}(CoinHive\.[A-Z_]{4,20})?\s{0,4}\)/
+        $act2 = /throttle\s{0,4}:\s{0,4}0?\.[0-9]/
+        $act3 = /\.setThrottle\s{0,4}\(/
+        $act4 = /\.setNumThreads\s{0,4}\(/
+        $act5 = /threads\s{0,4}:\s{0,4}(navigator\.hardwareConcurrency|[0-9]{1,2}\b)/
         $act6 = "getHashesPerSecond" ascii wide
 
     condition:

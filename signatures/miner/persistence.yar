@@ -13,14 +13,14 @@ rule miner_scheduled_task
         fixture = "miner/schtask-miner.cmd"
 
     strings:
-        $t_schtasks = /schtasks(\.exe)?["']?\s[^\r\n\x00]{0,40}\/create\s/ nocase ascii wide
+        $t_schtasks = /schtasks(\.exe)?["']?\s[^\r\n\x00]{0,40}\/create\s/ nocase
         $t_regtask = "Register-ScheduledTask" nocase ascii wide
         $t_taskaction = "New-ScheduledTaskAction" nocase ascii wide
-        $t_sc = /\bsc(\.exe)?\s+create\s/ nocase ascii wide
-        $t_newservice = /New-Service\s+-Name/ nocase ascii wide
-        $t_execstart = /ExecStart=[^\r\n]{0,200}(xmrig|xmr-stak|nbminer|lolminer|phoenixminer|stratum)/ nocase ascii
-        $t_crontab = /\|\s*crontab\s+-/ ascii
-        $t_reboot = /@reboot\s[^\r\n]{0,200}(xmrig|xmr-stak|nbminer|lolminer|phoenixminer|stratum|--donate-level)/ nocase ascii
+        $t_sc = /\bsc(\.exe)?\s+create\s/ nocase
+        $t_newservice = /New-Service\s+-Name/ nocase
+        $t_execstart = /ExecStart=[^\r\n]{0,200}(xmrig|xmr-stak|nbminer|lolminer|phoenixminer|stratum)/ nocase
+        $t_crontab = /\|\s*crontab\s+-/
+        $t_reboot = /@reboot\s[^\r\n]{0,200}(xmrig|xmr-stak|nbminer|lolminer|phoenixminer|stratum|--donate-level)/ nocase
         $t_launchd = "<key>ProgramArguments</key>" ascii
 
         $m_xmrig = "xmrig" nocase fullword ascii wide
@@ -29,7 +29,7 @@ rule miner_scheduled_task
         $m_phoenix = "phoenixminer" nocase fullword ascii wide
         $m_lolminer = "lolminer" nocase fullword ascii wide
         $m_teamred = "teamredminer" nocase fullword ascii wide
-        $m_uri = /stratum[12]?\+(tcp|ssl|tls):\/\// nocase ascii wide
+        $m_uri = /stratum[12]?\+(tcp|ssl|tls):\/\// nocase
         $m_donate = "--donate-level" nocase ascii wide
         $m_hint = "--cpu-max-threads-hint" nocase ascii wide
 

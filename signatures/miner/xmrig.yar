@@ -5,6 +5,11 @@
  * man pages and ordinary packages never match. Meta keys are read by
  * tools/check-signatures: severity, family, description, reference, fixture
  * (a path relative to tests/fixtures/payloads that the rule must match).
+ *
+ * Conventions for every file in signatures/: plain strings and conditions only,
+ * no modules; text strings may be "ascii wide", regular expressions stay ascii
+ * (ClamAV refuses "wide" on them, and ignores "nocase" on them, so regexes spell
+ * the usual capitalisations out where it matters); bounded repeats only.
  */
 
 rule miner_xmrig_config
@@ -19,18 +24,18 @@ rule miner_xmrig_config
     strings:
         $donate1 = "\"donate-level\"" ascii wide
         $donate2 = "\"donate-over-proxy\"" ascii wide
-        $pools = /"pools"\s{0,8}:\s{0,8}\[/ ascii wide
+        $pools = /"pools"\s{0,8}:\s{0,8}\[/
         $k_randomx = "\"randomx\"" ascii wide
-        $k_cpu = /"cpu"\s{0,8}:\s{0,8}\{/ ascii wide
-        $k_url = /"url"\s{0,8}:\s{0,8}"[^"\r\n]{3,200}:[0-9]{2,5}"/ ascii wide
-        $k_user = /"user"\s{0,8}:\s{0,8}"[^"\r\n]{8,}"/ ascii wide
-        $k_pass = /"pass"\s{0,8}:\s{0,8}"/ ascii wide
+        $k_cpu = /"cpu"\s{0,8}:\s{0,8}\{/
+        $k_url = /"url"\s{0,8}:\s{0,8}"[^"\r\n]{3,200}:[0-9]{2,5}"/
+        $k_user = /"user"\s{0,8}:\s{0,8}"[^"\r\n]{8,}"/
+        $k_pass = /"pass"\s{0,8}:\s{0,8}"/
         $k_rig = "\"rig-id\"" ascii wide
         $k_nicehash = "\"nicehash\"" ascii wide
         $k_keepalive = "\"keepalive\"" ascii wide
         $k_hugepages = "\"huge-pages\"" ascii wide
         $k_threads = "\"max-threads-hint\"" ascii wide
-        $k_algo = /"algo"\s{0,8}:\s{0,8}"(rx\/|cn\/|cn-|argon2|kawpow|ghostrider|astrobwt|panthera)/ ascii wide
+        $k_algo = /"algo"\s{0,8}:\s{0,8}"(rx\/|cn\/|cn-|argon2|kawpow|ghostrider|astrobwt|panthera)/
 
     condition:
         1 of ($donate*) and $pools and 3 of ($k_*)
@@ -49,7 +54,7 @@ rule miner_cli_arguments
         $n_xmrig = "xmrig" nocase fullword ascii wide
         $n_xmrstak = "xmr-stak" nocase fullword ascii wide
         $n_nbminer = "nbminer" nocase fullword ascii wide
-        $n_trex = /\bt-?rex(\.exe)?\s{1,4}-(a|o|u|-algo|-url)\s/ nocase ascii wide
+        $n_trex = /\bt-?rex(\.exe)?\s{1,4}-(a|o|u|-algo|-url)\s/ nocase
         $n_phoenix = "phoenixminer" nocase fullword ascii wide
         $n_lolminer = "lolminer" nocase fullword ascii wide
         $n_teamred = "teamredminer" nocase fullword ascii wide
@@ -61,14 +66,14 @@ rule miner_cli_arguments
         $f_donate = "--donate-level" nocase ascii wide
         $f_hint = "--cpu-max-threads-hint" nocase ascii wide
         $f_maxcpu = "--max-cpu-usage" nocase ascii wide
-        $f_randomx = /--randomx-(mode|1gb-pages|no-numa|wrmsr)/ nocase ascii wide
+        $f_randomx = /--randomx-(mode|1gb-pages|no-numa|wrmsr)/ nocase
         $f_nicehash = "--nicehash" nocase ascii wide
         $f_rigid = "--rig-id" nocase ascii wide
-        $f_epool = /\s-epool\s/ nocase ascii wide
-        $f_ewal = /\s-ewal\s/ nocase ascii wide
-        $f_algo = /\s(-a|--algo|--algorithm)[ =](rx\/0|cn\/r|cn\/0|kawpow|ethash|etchash|autolykos2|octopus|cryptonight|randomx|ghostrider)/ nocase ascii wide
-        $f_coin = /\s--coin[ =](monero|xmr|eth|etc|rvn|erg|zeph)\b/ nocase ascii wide
-        $f_url = /\s(-o|--url|--pool|-P)[ =]["']?stratum[12]?\+(tcp|ssl|tls):\/\// nocase ascii wide
+        $f_epool = /\s-epool\s/ nocase
+        $f_ewal = /\s-ewal\s/ nocase
+        $f_algo = /\s(-a|--algo|--algorithm)[ =](rx\/0|cn\/r|cn\/0|kawpow|ethash|etchash|autolykos2|octopus|cryptonight|randomx|ghostrider)/ nocase
+        $f_coin = /\s--coin[ =](monero|xmr|eth|etc|rvn|erg|zeph)\b/ nocase
+        $f_url = /\s(-o|--url|--pool|-P)[ =]["']?stratum[12]?\+(tcp|ssl|tls):\/\// nocase
 
     condition:
         1 of ($n_*) and 2 of ($f_*)
@@ -89,7 +94,7 @@ rule miner_stealth_watchdog
         $n_nbminer = "nbminer" nocase fullword ascii wide
         $n_phoenix = "phoenixminer" nocase fullword ascii wide
         $n_lolminer = "lolminer" nocase fullword ascii wide
-        $n_stratum = /stratum[12]?\+(tcp|ssl|tls):\/\// nocase ascii wide
+        $n_stratum = /stratum[12]?\+(tcp|ssl|tls):\/\// nocase
 
         $mon1 = "taskmgr" nocase fullword ascii wide
         $mon2 = "procexp" nocase ascii wide
@@ -102,8 +107,8 @@ rule miner_stealth_watchdog
         $act1 = "taskkill" nocase ascii wide
         $act2 = "Stop-Process" nocase ascii wide
         $act3 = "Suspend-Process" nocase ascii wide
-        $act4 = /\bpkill\s/ ascii
-        $act5 = /\bkill\s+-(9|STOP|SIGSTOP)\b/ ascii
+        $act4 = /\bpkill\s/
+        $act5 = /\bkill\s+-(9|STOP|SIGSTOP)\b/
         $act6 = "tasklist" nocase ascii wide
         $act7 = "Get-Process" nocase ascii wide
 

@@ -23,18 +23,18 @@ rule scam_fake_virus_alert_page
         $p2 = "Windows Defender Security Center" nocase ascii wide
         $p3 = "Call Microsoft Support" nocase ascii wide
         $p4 = "Do not restart your computer" nocase ascii wide
-        $p5 = /Error\s?#\s?(DW6VB36|268D3|0x80073b01|0x8024402c)/ nocase ascii wide
+        $p5 = /Error\s?#\s?(DW6VB36|268D3|0x80073b01|0x8024402c)/ nocase
         $p6 = "Access to this PC has been blocked" nocase ascii wide
-        $p7 = /Your (PC|computer|system|Mac|device) (is|has been|may be) (infected|hacked|compromised|locked)/ nocase ascii wide
+        $p7 = /[Yy]our (PC|computer|system|Mac|device) (is|has been|may be) (infected|hacked|compromised|locked)/ nocase
         $p8 = "Trojan Spyware" nocase ascii wide
         $p9 = "pornographic spyware" nocase ascii wide
-        $p10 = /(Contact|Call) (Windows|Apple|Microsoft) (Support|Technical Support|Helpdesk|Help Desk)/ nocase ascii wide
+        $p10 = /(Contact|Call) (Windows|Apple|Microsoft) (Support|Technical Support|Helpdesk|Help Desk)/ nocase
         $p11 = "Windows Firewall Alert" nocase ascii wide
-        $p12 = /(Do not|Don't) (ignore|close) this (critical|important|security)? ?(alert|warning|window)/ nocase ascii wide
-        $p13 = /(credit card|banking) (details|information), (passwords|facebook|e-?mail)/ nocase ascii wide
-        $p14 = /Windows (Security|Support) Alert/ nocase ascii wide
-        $p15 = /(toll[ -]?free|helpline)[^<>\r\n]{0,40}(Microsoft|Windows|Apple)/ nocase ascii wide
-        $p16 = /(RDN|Zeus|Trojan)[\/ ](YahLover|Trojan|Virus)/ nocase ascii wide
+        $p12 = /(Do not|Don't) (ignore|close) this (critical|important|security)? ?(alert|warning|window)/ nocase
+        $p13 = /(credit card|banking) (details|information), (passwords|facebook|e-?mail)/ nocase
+        $p14 = /Windows (Security|Support) Alert/ nocase
+        $p15 = /(toll[ -]?free|helpline)[^<>\r\n]{0,40}(Microsoft|Windows|Apple)/ nocase
+        $p16 = /(RDN|Zeus|Trojan)[\/ ](YahLover|Trojan|Virus)/ nocase
 
     condition:
         1 of ($m*) and 2 of ($p*)
@@ -50,7 +50,8 @@ rule scam_support_phone_alert
         fixture = "scam/support-phone.hta"
 
     strings:
-        $phone = /(call|contact|dial|helpline|hotline|toll[ -]?free|support|technician)[^<>\r\n\x00]{0,60}(\+?1[ .\-]?)?\(?[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b/ nocase ascii wide
+        $phone1 = /(call|contact|dial|helpline|hotline|toll[ -]?free|support|technician)[^\r\n\x00]{0,100}(\+?1[ .\-]?)?\(?[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b/ nocase
+        $phone2 = /href\s{0,4}=\s{0,4}["']?tel:\+?1?[ .\-]?\(?[2-9][0-9]{2}\)?[ .\-]?[0-9]{3}[ .\-]?[0-9]{4}/ nocase
 
         $a1 = "virus" nocase fullword ascii wide
         $a2 = "infected" nocase fullword ascii wide
@@ -67,13 +68,13 @@ rule scam_support_phone_alert
         $ui1 = "<html" nocase ascii wide
         $ui2 = "<script" nocase ascii wide
         $ui3 = "<hta:application" nocase ascii wide
-        $ui4 = /\balert\s{0,4}\(/ ascii wide
-        $ui5 = /\bMsgBox\b/ nocase ascii wide
+        $ui4 = /\balert\s{0,4}\(/
+        $ui5 = /\bMsgBox\b/ nocase
         $ui6 = "speechSynthesis" ascii wide
         $ui7 = "SAPI.SpVoice" nocase ascii wide
 
     condition:
-        $phone and 2 of ($a*) and 1 of ($ui*)
+        1 of ($phone*) and 2 of ($a*) and 1 of ($ui*)
 }
 
 rule scam_hta_fullscreen_lock
@@ -88,20 +89,20 @@ rule scam_hta_fullscreen_lock
     strings:
         $hta = "<hta:application" nocase ascii wide
 
-        $a1 = /windowstate\s{0,4}=\s{0,4}["']?maximize/ nocase ascii wide
-        $a2 = /caption\s{0,4}=\s{0,4}["']?no\b/ nocase ascii wide
-        $a3 = /sysmenu\s{0,4}=\s{0,4}["']?no\b/ nocase ascii wide
-        $a4 = /showintaskbar\s{0,4}=\s{0,4}["']?no\b/ nocase ascii wide
-        $a5 = /border\s{0,4}=\s{0,4}["']?none\b/ nocase ascii wide
-        $a6 = /contextmenu\s{0,4}=\s{0,4}["']?no\b/ nocase ascii wide
+        $a1 = /windowstate\s{0,4}=\s{0,4}["']?maximize/ nocase
+        $a2 = /caption\s{0,4}=\s{0,4}["']?no\b/ nocase
+        $a3 = /sysmenu\s{0,4}=\s{0,4}["']?no\b/ nocase
+        $a4 = /showintaskbar\s{0,4}=\s{0,4}["']?no\b/ nocase
+        $a5 = /border\s{0,4}=\s{0,4}["']?none\b/ nocase
+        $a6 = /contextmenu\s{0,4}=\s{0,4}["']?no\b/ nocase
 
         $l1 = "onbeforeunload" nocase ascii wide
-        $l2 = /onkeydown\s{0,4}=\s{0,4}["']?\s{0,4}(return\s+false|function)/ nocase ascii wide
-        $l3 = /event\.(keyCode|returnValue)\s{0,4}=\s{0,4}(0|false)/ nocase ascii wide
-        $l4 = /taskkill[^\r\n\x00]{0,60}(explorer|taskmgr)\.exe/ nocase ascii wide
+        $l2 = /onkeydown\s{0,4}=\s{0,4}["']?\s{0,4}(return\s+false|function)/ nocase
+        $l3 = /event\.(keyCode|returnValue)\s{0,4}=\s{0,4}(0|false)/ nocase
+        $l4 = /taskkill[^\r\n\x00]{0,60}(explorer|taskmgr)\.exe/ nocase
         $l5 = "DisableTaskMgr" nocase ascii wide
-        $l6 = /setInterval\s{0,4}\([^\r\n\x00]{0,120}(focus|moveTo|resizeTo)\s{0,4}\(/ nocase ascii wide
-        $l7 = /window\.onblur\s{0,4}=/ nocase ascii wide
+        $l6 = /setInterval\s{0,4}\([^\r\n\x00]{0,120}(focus|moveTo|resizeTo)\s{0,4}\(/ nocase
+        $l7 = /window\.onblur\s{0,4}=/ nocase
 
     condition:
         $hta and 2 of ($a*) and 1 of ($l*)
@@ -117,18 +118,18 @@ rule scam_browser_locker_page
         fixture = "scam/browser-locker.html"
 
     strings:
-        $fs = /(requestFullscreen|webkitRequestFullscreen|webkitRequestFullScreen|mozRequestFullScreen|msRequestFullscreen)\s{0,4}\(/ ascii wide
+        $fs = /(requestFullscreen|webkitRequestFullscreen|webkitRequestFullScreen|mozRequestFullScreen|msRequestFullscreen)\s{0,4}\(/
 
-        $t1 = /navigator\.keyboard\.lock\s{0,4}\(/ ascii wide
+        $t1 = /navigator\.keyboard\.lock\s{0,4}\(/
         $t2 = "requestPointerLock" ascii wide
-        $t3 = /(onbeforeunload|addEventListener\s{0,4}\(\s{0,4}["']beforeunload)/ ascii wide
-        $t4 = /(setInterval|setTimeout)\s{0,4}\([^\r\n\x00]{0,160}\b(alert|confirm|prompt)\s{0,4}\(/ ascii wide
-        $t5 = /<audio[^>]{0,200}\b(autoplay|loop)\b[^>]{0,200}\b(autoplay|loop)\b/ nocase ascii wide
-        $t6 = /history\.pushState[^\r\n\x00]{0,200}(onpopstate|popstate)/ ascii wide
+        $t3 = /(onbeforeunload|addEventListener\s{0,4}\(\s{0,4}["']beforeunload)/
+        $t4 = /(setInterval|setTimeout)\s{0,4}\([^\r\n\x00]{0,160}\b(alert|confirm|prompt)\s{0,4}\(/
+        $t5 = /<audio[^>]{0,200}\b(autoplay|loop)\b[^>]{0,200}\b(autoplay|loop)\b/ nocase
+        $t6 = /history\.pushState[^\r\n\x00]{0,200}(onpopstate|popstate)/
 
-        $w1 = /\b(infected|trojan|spyware|virus detected|hacked)\b/ nocase ascii wide
-        $w2 = /(Windows Defender|Microsoft Support|Apple Support|Windows Support|Security Alert|Firewall Alert)/ nocase ascii wide
-        $w3 = /(computer|PC|browser|Mac) (has been|is) (blocked|locked)/ nocase ascii wide
+        $w1 = /\b(infected|trojan|spyware|virus detected|hacked)\b/ nocase
+        $w2 = /(Windows Defender|Microsoft Support|Apple Support|Windows Support|Security Alert|Firewall Alert)/ nocase
+        $w3 = /(computer|PC|browser|Mac) (has been|is) (blocked|locked)/ nocase
 
     condition:
         $fs and 2 of ($t*) and 1 of ($w*)

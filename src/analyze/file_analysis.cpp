@@ -193,7 +193,7 @@ core::Report FileScanner::analyze(const std::string& path) {
                                  path});
     ScanningVisitor visitor(pool_, scanners_, known_good_, known_bad_);
     const unpack::ArchiveWalker walker(formats_, limits_);
-    auto outcome = walker.walk(path == "-" ? "(stdin)" : path, std::move(blob), visitor);
+    auto outcome = walker.walk(path == "-" ? "(stdin)" : path, blob, visitor);
     pool_.wait_idle();
     for (auto& f : outcome.findings) report.findings.push_back(std::move(f));
     for (auto& r : visitor.results()) {

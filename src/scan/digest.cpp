@@ -15,7 +15,7 @@ struct MdDeleter {
 std::string hex(const unsigned char* d, unsigned int n) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(n * 2);
+  out.reserve(size_t{n} * 2);
   for (unsigned int i = 0; i < n; ++i) {
     out += kHex[d[i] >> 4];
     out += kHex[d[i] & 0xF];

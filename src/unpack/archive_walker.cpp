@@ -48,7 +48,7 @@ struct WalkState {
     stopped = true;
     return true;
   }
-  void walk(const std::string& path, const std::string& name, std::shared_ptr<Blob> blob, int depth);
+  void walk(const std::string& path, const std::string& name, const std::shared_ptr<Blob>& blob, int depth);
 };
 
 class ContainerSink final : public MemberSink {
@@ -129,7 +129,7 @@ class ContainerSink final : public MemberSink {
   void end(const MemberHeader& header, std::shared_ptr<Blob> blob) override {
     if (!blob) return;
     blob->seal();
-    state_.walk(parent_ + "!/" + header.name, header.name, std::move(blob), depth_ + 1);
+    state_.walk(parent_ + "!/" + header.name, header.name, blob, depth_ + 1);
   }
 
   bool stopped() const override { return state_.stopped; }
@@ -141,7 +141,7 @@ class ContainerSink final : public MemberSink {
   uint64_t member_bytes_ = 0;
 };
 
-void WalkState::walk(const std::string& path, const std::string& name, std::shared_ptr<Blob> blob, int depth) {
+void WalkState::walk(const std::string& path, const std::string& name, const std::shared_ptr<Blob>& blob, int depth) {
   const auto bytes = blob->bytes();
   Member member{path, name, std::string(detect_file_type(bytes)), blob->size(), depth, blob};
   ++outcome.members;
@@ -169,7 +169,8 @@ void WalkState::walk(const std::string& path, const std::string& name, std::shar
 
 }  // namespace
 
-WalkOutcome ArchiveWalker::walk(const std::string& name, std::shared_ptr<Blob> top, MemberVisitor& visitor) const {
+WalkOutcome ArchiveWalker::walk(const std::string& name, const std::shared_ptr<Blob>& top,
+                                MemberVisitor& visitor) const {
   WalkOutcome outcome;
   WalkState state{formats_,
                   limits_,
@@ -177,8 +178,10 @@ WalkOutcome ArchiveWalker::walk(const std::string& name, std::shared_ptr<Blob> t
                   outcome,
                   top->size(),
                   std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                         std::chrono::duration<double>(limits_.max_seconds))};
-  state.walk(name, name, std::move(top), 0);
+                                                         std::chrono::duration<double>(limits_.max_seconds)),
+                  false,
+                  {}};
+  state.walk(name, name, top, 0);
   return outcome;
 }
 

@@ -41,7 +41,7 @@ struct WalkOutcome {
 class ArchiveWalker {
  public:
   ArchiveWalker(const FormatRegistry& formats, const WalkLimits& limits) : formats_(formats), limits_(limits) {}
-  WalkOutcome walk(const std::string& name, std::shared_ptr<Blob> top, MemberVisitor& visitor) const;
+  WalkOutcome walk(const std::string& name, const std::shared_ptr<Blob>& top, MemberVisitor& visitor) const;
 
  private:
   const FormatRegistry& formats_;

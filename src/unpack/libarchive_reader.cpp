@@ -65,7 +65,7 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     return result;
   }
 
-  std::array<uint8_t, 64 * 1024> buffer{};
+  std::array<uint8_t, size_t{64} * 1024> buffer{};
   archive_entry* entry = nullptr;
   while (!sink.stopped()) {
     const int r = archive_read_next_header(a.get(), &entry);

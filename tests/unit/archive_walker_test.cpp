@@ -101,7 +101,8 @@ TEST_CASE("file types come from magic numbers") {
   };
   CHECK(type("") == "empty");
   CHECK(type("MZ\x90\x00") == "pe");
-  CHECK(type("\x7f" "ELF\x02") == "elf");
+  CHECK(type("\x7f"
+             "ELF\x02") == "elf");
   CHECK(type(make_archive("zip", {{"a", "b"}})) == "zip");
   CHECK(type(make_archive("ustar", {{"a", "b"}})) == "tar");
   CHECK(type(make_archive("ustar", {{"a", "b"}}, "xz")) == "xz");
@@ -173,7 +174,8 @@ TEST_CASE("limits end the walk with a finding and keep what was read") {
 
 TEST_CASE("damage, encryption, odd names and links are findings, not failures") {
   SUBCASE("truncated archive keeps the members before the damage") {
-    const auto tar = make_archive("ustar", {{"first.txt", std::string(3000, 'a')}, {"second.txt", std::string(3000, 'b')}});
+    const auto tar =
+        make_archive("ustar", {{"first.txt", std::string(3000, 'a')}, {"second.txt", std::string(3000, 'b')}});
     Collect c;
     const auto o = walk(tar.substr(0, 4000), c);
     CHECK(has(o, "unpack.corrupt"));

@@ -76,7 +76,7 @@ TEST_CASE("compiled rules are cached by a hash of their sources") {
   CHECK(YaraRules::compile_dir(dir.path).from_cache);
   dir.write("a.yar", "rule a { strings: $x = \"abd\" condition: $x }");
   CHECK(!YaraRules::compile_dir(dir.path).from_cache);  // changed source, new key
-  ::unsetenv("XDG_CACHE_HOME");                          // NOLINT(concurrency-mt-unsafe)
+  ::unsetenv("XDG_CACHE_HOME");                         // NOLINT(concurrency-mt-unsafe)
 }
 
 TEST_CASE("rule errors carry file and line") {
@@ -97,7 +97,9 @@ TEST_CASE("digests and hash lists") {
   CHECK(d.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(d.md5 == "900150983cd24fb0d6963f7d28e17f72");
   TempDir dir("hashes");
-  dir.write("good.txt", "# genuine\nBA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD  abc test file\nnot-a-hash x\n");
+  dir.write(
+      "good.txt",
+      "# genuine\nBA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD  abc test file\nnot-a-hash x\n");
   std::vector<std::string> problems;
   const auto list = HashList::load_dir(dir.path, problems);
   REQUIRE(list.find(d.sha256) != nullptr);
