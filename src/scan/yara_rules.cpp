@@ -1,6 +1,5 @@
 #include "scan/yara_rules.hpp"
 
-#include <openssl/evp.h>
 #include <unistd.h>
 #include <yara.h>
 
@@ -8,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include "scan/digest.hpp"
 
 namespace impostor::scan {
 
@@ -82,30 +83,17 @@ fs::path cache_dir() {
   return {};
 }
 
+// Cache key: SHA-256 over the libyara version, the externals and every (path, source),
+// each length-prefixed so no two different sets of files give the same bytes.
 std::string sources_key(const std::vector<std::pair<fs::path, std::string>>& sources) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  const std::string version = YR_VERSION;
-  EVP_DigestUpdate(ctx, version.data(), version.size());
-  for (const char* e : kStringExternals) EVP_DigestUpdate(ctx, e, std::char_traits<char>::length(e));
+  std::string material = YR_VERSION;
+  for (const char* e : kStringExternals) material += std::string("\0", 1) + e;
   for (const auto& [path, text] : sources) {
     const std::string p = path.string();
-    const uint64_t sizes[2] = {p.size(), text.size()};
-    EVP_DigestUpdate(ctx, sizes, sizeof sizes);
-    EVP_DigestUpdate(ctx, p.data(), p.size());
-    EVP_DigestUpdate(ctx, text.data(), text.size());
+    material += "\n" + std::to_string(p.size()) + ":" + p + std::to_string(text.size()) + ":";
+    material += text;
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_DigestFinal_ex(ctx, digest, &n);
-  EVP_MD_CTX_free(ctx);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < n; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
-  }
-  return hex;
+  return digest({reinterpret_cast<const uint8_t*>(material.data()), material.size()}).sha256;
 }
 
 }  // namespace
