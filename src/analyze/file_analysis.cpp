@@ -112,7 +112,19 @@ class ScanningVisitor final : public unpack::MemberVisitor {
       results_.push_back({member, {}, {}, {}});
       slot = &results_.back();
     }
-    pool_.submit([this, slot](size_t worker) { scan(*slot, worker); });
+    pool_.submit([this, slot](size_t worker) {
+      // A failure on one member is a finding on that member; the rest of the scan goes on.
+      try {
+        scan(*slot, worker);
+      } catch (const std::exception& e) {
+        slot->findings.push_back({"scan.error",
+                                  core::Severity::low,
+                                  std::string("Scanning failed: ") + e.what(),
+                                  {{"member", slot->member.path}},
+                                  slot->member.path});
+        slot->member.blob.reset();
+      }
+    });
   }
 
   std::deque<MemberResult>& results() { return results_; }
