@@ -1,5 +1,7 @@
 #include "domain/host_name.hpp"
 
+#include "domain/ascii_text.hpp"
+
 #include <arpa/inet.h>
 #include <idn2.h>
 
@@ -37,10 +39,6 @@ std::string map_label_separators(std::string_view s) {
   return out;
 }
 
-bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 bool has_alabel(std::string_view ascii) {
   for (size_t pos = 0; pos < ascii.size();) {
     if (ascii.substr(pos, 4) == "xn--") return true;
@@ -49,13 +47,6 @@ bool has_alabel(std::string_view ascii) {
     pos = dot + 1;
   }
   return false;
-}
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
 }
 
 // Length rules of RFC 1035 on the A-label form; the first problem found, or "".

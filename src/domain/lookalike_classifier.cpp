@@ -7,6 +7,7 @@
 #include <set>
 #include <tuple>
 
+#include "domain/ascii_text.hpp"
 #include "domain/combo_words.hpp"
 #include "domain/typo_technique.hpp"
 
@@ -28,10 +29,6 @@ constexpr std::array<std::string_view, 40> kRiskyTlds = {
 
 bool is_risky_tld(std::string_view tld) {
   return std::find(kRiskyTlds.begin(), kRiskyTlds.end(), tld) != kRiskyTlds.end();
-}
-
-bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -272,9 +269,7 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
 }
 
 std::optional<std::pair<std::string, std::string>> LookalikeClassifier::brand_in_text(std::string_view text) const {
-  std::string lower(text.substr(0, 512));
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  const std::string lower = ascii_lower(text.substr(0, 512));
   for (const auto& [domain, v] : official_)
     if (lower.find(domain) != std::string::npos) return std::make_pair(allowlist_.vendors[v].id, domain);
   for (const auto& r : references_)

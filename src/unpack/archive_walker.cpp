@@ -155,7 +155,7 @@ void WalkState::walk(const std::string& path, const std::string& name, const std
     return;
   }
   ContainerSink sink(*this, path, depth);
-  const ReadResult result = reader->read(bytes, name, sink);
+  const ReadResult result = reader->read(bytes, member.type, name, sink);
   if (result.corrupt)
     outcome.findings.push_back({"unpack.corrupt",
                                 Severity::low,

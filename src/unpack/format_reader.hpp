@@ -48,9 +48,10 @@ class FormatReader {
   virtual std::string_view name() const = 0;
   // 0: cannot open; higher wins. `type` is detect_file_type() of the bytes.
   virtual int bid(std::string_view type, std::span<const uint8_t> bytes) const = 0;
-  // Delivers every member to `sink`. `container_name` names single-stream members
-  // (setup.exe.gz holds "setup.exe").
-  virtual ReadResult read(std::span<const uint8_t> bytes, std::string_view container_name, MemberSink& sink) const = 0;
+  // Delivers every member to `sink`. `type` is the one bid() saw; `container_name`
+  // names single-stream members (setup.exe.gz holds "setup.exe").
+  virtual ReadResult read(std::span<const uint8_t> bytes, std::string_view type, std::string_view container_name,
+                          MemberSink& sink) const = 0;
 };
 
 class FormatRegistry {

@@ -37,8 +37,8 @@ int LibarchiveReader::bid(std::string_view type, std::span<const uint8_t> /*byte
   return is_container_type(type) ? 50 : 0;
 }
 
-ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_view container_name,
-                                  MemberSink& sink) const {
+ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_view type,
+                                  std::string_view container_name, MemberSink& sink) const {
   ReadResult result;
   std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
   if (!a) {
@@ -46,7 +46,6 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     result.error = "libarchive: out of memory";
     return result;
   }
-  const std::string_view type = detect_file_type(bytes);
   const bool single = is_single_stream(type);
   archive_read_support_filter_all(a.get());
   if (single) {

@@ -10,7 +10,8 @@ class LibarchiveReader final : public FormatReader {
  public:
   std::string_view name() const override { return "libarchive"; }
   int bid(std::string_view type, std::span<const uint8_t> bytes) const override;
-  ReadResult read(std::span<const uint8_t> bytes, std::string_view container_name, MemberSink& sink) const override;
+  ReadResult read(std::span<const uint8_t> bytes, std::string_view type, std::string_view container_name,
+                  MemberSink& sink) const override;
 };
 
 }  // namespace impostor::unpack
