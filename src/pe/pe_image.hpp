@@ -1,0 +1,89 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace impostor::pe {
+
+// A byte range of the file: [offset, offset + size).
+struct FileRange {
+  size_t offset = 0;
+  size_t size = 0;
+};
+
+struct Section {
+  std::string name;  // up to 8 bytes as stored, attacker-chosen
+  uint32_t virtual_address = 0;
+  uint32_t virtual_size = 0;
+  uint32_t raw_offset = 0;
+  uint32_t raw_size = 0;
+};
+
+struct DataDirectory {
+  uint32_t rva = 0;  // for the certificate table (index 4) this is a file offset, not an RVA
+  uint32_t size = 0;
+};
+
+// The layout of a PE/COFF file, parsed with every offset and size checked against the
+// bytes. Written here because no Debian library parses PE for C++ (pe-parse and LIEF are
+// not packaged); the parser only reads and never trusts a header size for allocation.
+// Used by sign/ (Authenticode ranges, version info) and unpack/ (overlay of
+// self-extractors, NSIS and Inno Setup, the Inno loader resource).
+class PeImage {
+ public:
+  // nullopt when the bytes are not a PE or a header is out of bounds; `error` says why.
+  static std::optional<PeImage> parse(std::span<const uint8_t> bytes, std::string* error = nullptr);
+
+  bool pe32_plus() const { return pe32_plus_; }
+  uint16_t machine() const { return machine_; }
+  uint16_t characteristics() const { return characteristics_; }
+  uint16_t subsystem() const { return subsystem_; }
+  uint32_t size_of_headers() const { return size_of_headers_; }
+  // File offsets Authenticode excludes from the digest.
+  size_t checksum_offset() const { return checksum_offset_; }
+  size_t security_directory_offset() const { return security_directory_offset_; }
+
+  const std::vector<Section>& sections() const { return sections_; }
+  // nullopt when the optional header has fewer directories than index + 1.
+  std::optional<DataDirectory> directory(unsigned index) const;
+  // The certificate table (directory 4) as a file range; nullopt when absent, and also
+  // when it points outside the file (certificate_table_error() then says so).
+  std::optional<FileRange> certificate_table() const { return certificate_table_; }
+  const std::string& certificate_table_error() const { return certificate_table_error_; }
+  // End of the image proper: the furthest section end on disk (at least size_of_headers),
+  // clamped to the file size.
+  size_t image_end() const { return image_end_; }
+  // Bytes after image_end() that are not the certificate table: where self-extractors,
+  // NSIS and Inno Setup keep their payload. Empty range when there is none.
+  FileRange overlay() const { return overlay_; }
+
+  std::optional<size_t> rva_to_offset(uint32_t rva) const;
+  // Data of the first resource with this type and id (e.g. RT_RCDATA=10 / 11111 for the
+  // Inno Setup loader, RT_VERSION=16), clamped to the file; nullopt when absent or bad.
+  std::optional<FileRange> resource(uint32_t type_id, uint32_t name_id) const;
+  // StringFileInfo of the version resource (CompanyName, ProductName, OriginalFilename,
+  // FileVersion, ProductVersion, ...), first language block; empty when absent or bad.
+  std::map<std::string, std::string> version_strings() const;
+
+ private:
+  std::span<const uint8_t> bytes_;
+  bool pe32_plus_ = false;
+  uint16_t machine_ = 0;
+  uint16_t characteristics_ = 0;
+  uint16_t subsystem_ = 0;
+  uint32_t size_of_headers_ = 0;
+  size_t checksum_offset_ = 0;
+  size_t security_directory_offset_ = 0;
+  std::vector<Section> sections_;
+  std::vector<DataDirectory> directories_;
+  std::optional<FileRange> certificate_table_;
+  std::string certificate_table_error_;
+  size_t image_end_ = 0;
+  FileRange overlay_;
+};
+
+}  // namespace impostor::pe
