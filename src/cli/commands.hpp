@@ -13,5 +13,6 @@ using Action = std::function<int()>;
 void add_domain_command(CLI::App& app, const CommonOptions& common, Action& action);
 void add_allowlist_command(CLI::App& app, const CommonOptions& common, Action& action);
 void add_file_command(CLI::App& app, const CommonOptions& common, Action& action);  // file, rules
+void add_url_command(CLI::App& app, const CommonOptions& common, Action& action);
 
 }  // namespace impostor::cli

@@ -35,6 +35,7 @@ int run(int argc, char** argv) {
   cli::add_domain_command(app, common, action);
   cli::add_allowlist_command(app, common, action);
   cli::add_file_command(app, common, action);
+  cli::add_url_command(app, common, action);
 
   try {
     app.parse(argc, argv);

@@ -52,6 +52,25 @@ std::string to_text(const core::Report& r) {
     out << "  " << key << ": " << for_terminal(value.is_string() ? value.get<std::string>() : dump_json(value, -1))
         << "\n";
   for (const auto& e : r.errors) out << "  error: " << for_terminal(e) << "\n";
+  if (!r.hops.empty()) {
+    // One line per hop, with the connected address and what its certificate said.
+    out << "  hops (" << r.hops.size() << "):\n";
+    for (const auto& h : r.hops) {
+      out << "    " << h.value("status", 0L) << " " << for_terminal(h.value("url", "")) << "  ["
+          << for_terminal(h.value("ip", "")) << ":" << h.value("port", 0L);
+      if (h.contains("tls") && h["tls"].is_object()) {
+        const auto& tls = h["tls"];
+        out << ", " << for_terminal(tls.value("version", ""));
+        if (tls.contains("chain") && !tls["chain"].empty())
+          out << ", cert " << for_terminal(tls["chain"][0].value("subject", ""));
+        out << (tls.value("verified", false) ? ", verified"
+                                             : ", NOT verified: " + for_terminal(tls.value("verify_error", "")));
+      }
+      out << "]";
+      if (h.contains("error")) out << "  error: " << for_terminal(h.value("error", ""));
+      out << "\n";
+    }
+  }
   for (const auto& f : r.findings) {
     out << "  [" << core::to_string(f.severity) << "] " << f.id << ": " << for_terminal(f.summary) << "\n";
     for (const auto& [key, value] : f.evidence.items()) {

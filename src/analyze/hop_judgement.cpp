@@ -1,0 +1,292 @@
+#include "analyze/hop_judgement.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "core/text_safety.hpp"
+#include "net/fetcher.hpp"
+#include "net/tls_inspection.hpp"
+
+namespace impostor::analyze {
+namespace {
+
+using core::Finding;
+using core::Severity;
+
+std::string host_of(const std::string& url) {
+  const auto parsed = net::check_fetchable(url);
+  return parsed.ok() ? parsed.host : std::string();
+}
+
+std::string scheme_of(const std::string& url) {
+  const auto parsed = net::check_fetchable(url);
+  return parsed.ok() ? parsed.scheme : std::string();
+}
+
+// Words of the visible text (tags, scripts and styles dropped): enough to tell "the same
+// page" from "another page" without a parser; page analysis gives finer evidence.
+std::set<std::string> page_words(std::string_view html) {
+  std::set<std::string> words;
+  std::string word;
+  bool in_tag = false;
+  constexpr size_t kMaxWords = 5000;
+  for (const char c : html) {
+    if (c == '<') in_tag = true;
+    if (in_tag) {
+      if (c == '>') in_tag = false;
+      continue;
+    }
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0 || (static_cast<unsigned char>(c) & 0x80) != 0) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!word.empty()) {
+      if (word.size() > 1) words.insert(word);
+      word.clear();
+      if (words.size() >= kMaxWords) break;
+    }
+  }
+  if (word.size() > 1) words.insert(word);
+  return words;
+}
+
+double jaccard(const std::set<std::string>& a, const std::set<std::string>& b) {
+  if (a.empty() && b.empty()) return 1.0;
+  size_t common = 0;
+  for (const auto& w : a) common += b.count(w);
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+std::string title_of(std::string_view html) {
+  std::string lower(html.substr(0, 64 * 1024));
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto open = lower.find("<title");
+  if (open == std::string::npos) return {};
+  const auto start = lower.find('>', open);
+  const auto end = lower.find("</title", start == std::string::npos ? open : start);
+  if (start == std::string::npos || end == std::string::npos) return {};
+  return core::to_valid_utf8(html.substr(start + 1, std::min<size_t>(end - start - 1, 200)));
+}
+
+nlohmann::json side(const net::RedirectChain& chain) {
+  nlohmann::json out = nlohmann::json::object();
+  if (chain.hops().empty()) return out;
+  const auto& last = chain.hops().back();
+  out["final_url"] = core::to_valid_utf8(last.url);
+  out["status"] = last.status;
+  out["hops"] = chain.hops().size();
+  out["body_bytes"] = last.body_bytes;
+  out["title"] = title_of(last.body);
+  if (!last.error.empty()) out["error"] = last.error;
+  return out;
+}
+
+}  // namespace
+
+HopJudge::HopJudge(const DomainContext& domain, const allowlist::Allowlist& allowlist, int fresh_days, std::int64_t now)
+    : domain_(domain), allowlist_(allowlist), fresh_days_(fresh_days), now_(now) {}
+
+const HostStanding& HopJudge::standing(const std::string& url) {
+  const std::string host = host_of(url);
+  if (auto it = hosts_.find(host); it != hosts_.end()) return it->second;
+  HostStanding s;
+  s.host = host;
+  const auto normalized = domain_.normalizer.normalize(host);
+  if (normalized.ok()) {
+    s.registrable = normalized.host.suffix.registrable;
+    auto c = domain_.classifier.classify(normalized.host);
+    s.vendor = c.vendor;
+    for (const auto& f : c.findings) {
+      if (f.id == "domain.official") s.official = true;
+      if (f.severity >= Severity::medium) s.lookalike = true;
+    }
+    s.findings = std::move(c.findings);
+  }
+  return hosts_.emplace(host, std::move(s)).first->second;
+}
+
+void HopJudge::add(core::Report& report, Finding finding) {
+  for (const auto& f : report.findings)
+    if (f.id == finding.id && f.location == finding.location) return;
+  report.findings.push_back(std::move(finding));
+}
+
+void HopJudge::judge_chain(const net::RedirectChain& chain, core::Report& report) {
+  const auto& hops = chain.hops();
+  for (size_t i = 0; i < hops.size(); ++i) {
+    const auto& hop = hops[i];
+    const HostStanding& host = standing(hop.url);
+    for (auto f : host.findings) {
+      f.location = host.host;
+      add(report, std::move(f));
+    }
+    if (report.vendor.empty() && !host.vendor.empty()) report.vendor = host.vendor;
+    judge_tls(hop, host, report);
+
+    if (!hop.error.empty() && !hop.refused) {
+      add(report, {"http.error",
+                   Severity::low,
+                   "Fetching " + core::to_valid_utf8(hop.url) + " failed: " + hop.error,
+                   {{"url", core::to_valid_utf8(hop.url)}, {"error", hop.error}, {"ip", hop.ip}},
+                   core::to_valid_utf8(hop.url)});
+    } else if (hop.status >= 400) {
+      add(report, {"http.error",
+                   Severity::info,
+                   "The server answered " + std::to_string(hop.status) + " for " + core::to_valid_utf8(hop.url),
+                   {{"url", core::to_valid_utf8(hop.url)}, {"status", hop.status}},
+                   core::to_valid_utf8(hop.url)});
+    }
+    if (hop.refused) {
+      report.errors.push_back(hop.error.empty() ? "refused address " + hop.refused->address : hop.error);
+    }
+
+    if (i + 1 >= hops.size()) continue;
+    const auto& next = hops[i + 1];
+    const HostStanding& to = standing(next.url);
+    const nlohmann::json step{{"from", core::to_valid_utf8(hop.url)},
+                              {"to", core::to_valid_utf8(next.url)},
+                              {"status", hop.status},
+                              {"hop", i}};
+    if (scheme_of(hop.url) == "https" && scheme_of(next.url) == "http") {
+      add(report, {"http.downgrade", Severity::medium,
+                   "A redirect leaves HTTPS for plain HTTP (" + to.host + "), where the page can be altered in transit",
+                   step, core::to_valid_utf8(next.url)});
+    }
+    if (host.official && !to.official) {
+      add(report, {"http.offsite-redirect", to.lookalike ? Severity::medium : Severity::low,
+                   "An official " + host.host + " page redirects away from the vendor's domains, to " + to.host, step,
+                   core::to_valid_utf8(next.url)});
+    }
+    if (to.lookalike && to.host != host.host) {
+      auto evidence = step;
+      evidence["vendor"] = to.vendor;
+      add(report, {"http.redirect-to-lookalike", Severity::high,
+                   "A redirect leads to " + to.host + ", a lookalike of " + to.vendor, std::move(evidence),
+                   core::to_valid_utf8(next.url)});
+    }
+  }
+
+  const std::string& reason = chain.stop_reason();
+  if (reason == "too-many-redirects" || reason == "loop") {
+    nlohmann::json chain_urls = nlohmann::json::array();
+    for (const auto& hop : hops) chain_urls.push_back(core::to_valid_utf8(hop.url));
+    const bool loop = reason == "loop";
+    add(report, {loop ? "http.redirect-loop" : "http.too-many-redirects",
+                 Severity::medium,
+                 loop ? "The redirects loop back to " + core::to_valid_utf8(chain.unfollowed())
+                      : "More than " + std::to_string(hops.size() - 1) + " redirects; the rest were not followed",
+                 {{"chain", std::move(chain_urls)}, {"not_followed", core::to_valid_utf8(chain.unfollowed())}},
+                 hops.empty() ? std::string() : core::to_valid_utf8(hops.back().url)});
+  }
+}
+
+void HopJudge::judge_tls(const net::Hop& hop, const HostStanding& host, core::Report& report) {
+  if (!hop.tls || hop.tls->chain.empty()) return;
+  const auto& tls = *hop.tls;
+  const auto& leaf = tls.chain.front();
+  const std::string where = host.host;
+  nlohmann::json cert{{"host", host.host},
+                      {"subject", leaf.subject},
+                      {"issuer", leaf.issuer},
+                      {"not_before", net::iso_time(leaf.not_before)},
+                      {"not_after", net::iso_time(leaf.not_after)},
+                      {"sha256", leaf.sha256},
+                      {"dns_names", leaf.dns_names}};
+  if (!tls.verified) {
+    auto evidence = cert;
+    evidence["verify_error"] = tls.verify_error;
+    evidence["verify_code"] = tls.verify_code;
+    add(report,
+        {"tls.invalid", host.official ? Severity::high : Severity::medium,
+         "The certificate of " + host.host + " does not verify: " + tls.verify_error, std::move(evidence), where});
+  }
+
+  if (host.official) {
+    if (const auto* vendor = allowlist_.find(host.vendor)) {
+      std::vector<std::string> problems;
+      if (vendor->tls_organization && leaf.organization != *vendor->tls_organization)
+        problems.push_back("organisation is '" + leaf.organization + "', the allowlist expects '" +
+                           *vendor->tls_organization + "'");
+      if (!vendor->tls_spki_sha256.empty()) {
+        bool pinned = false;
+        for (const auto& c : tls.chain)
+          pinned = pinned || std::find(vendor->tls_spki_sha256.begin(), vendor->tls_spki_sha256.end(), c.spki_sha256) !=
+                                 vendor->tls_spki_sha256.end();
+        if (!pinned) problems.emplace_back("no certificate of the chain matches the allowlist's SPKI pins");
+      }
+      if (!problems.empty()) {
+        auto evidence = cert;
+        evidence["organization"] = leaf.organization;
+        evidence["problems"] = problems;
+        evidence["allowlist"] = vendor->source_file;
+        add(report, {"tls.official-mismatch", Severity::critical,
+                     "The certificate of official host " + host.host + " breaks the allowlist: " + problems.front(),
+                     std::move(evidence), where});
+      }
+    }
+  }
+
+  const std::int64_t age_days = (now_ - leaf.not_before) / 86400;
+  if (host.lookalike && age_days >= 0 && age_days < fresh_days_) {
+    auto evidence = cert;
+    evidence["age_days"] = age_days;
+    add(report,
+        {"tls.fresh-certificate", Severity::low,
+         "The lookalike " + host.host + " uses a certificate issued " + std::to_string(age_days) + " day(s) ago",
+         std::move(evidence), where});
+  }
+
+  // Kits put many brands on one certificate; a vendor's own domains do not count.
+  std::map<std::string, std::vector<std::string>> brands;
+  for (const auto& name : leaf.dns_names) {
+    std::string bare = name.starts_with("*.") ? name.substr(2) : name;
+    const auto normalized = domain_.normalizer.normalize(bare);
+    if (!normalized.ok()) continue;
+    const auto c = domain_.classifier.classify(normalized.host);
+    const bool official =
+        std::any_of(c.findings.begin(), c.findings.end(), [](const Finding& f) { return f.id == "domain.official"; });
+    if (official || c.vendor.empty()) continue;
+    auto& names = brands[c.vendor];
+    if (names.size() < 5) names.push_back(name);
+  }
+  if (brands.size() >= 2) {
+    auto evidence = cert;
+    evidence["brands"] = brands;
+    std::string list;
+    for (const auto& [v, names] : brands) list += (list.empty() ? "" : ", ") + v;
+    add(report, {"tls.multi-brand", Severity::high,
+                 "One certificate names lookalikes of several vendors (" + list + ")", std::move(evidence), where});
+  }
+}
+
+void HopJudge::compare_for_cloaking(const net::RedirectChain& main, const net::RedirectChain& probe,
+                                    core::Report& report) {
+  if (main.hops().empty() || probe.hops().empty()) return;
+  const auto& a = main.hops().back();
+  const auto& b = probe.hops().back();
+  std::vector<std::string> differences;
+  if (host_of(a.url) != host_of(b.url))
+    differences.emplace_back("final host");
+  else if (a.url != b.url)
+    differences.emplace_back("final URL");
+  if (a.status / 100 != b.status / 100) differences.emplace_back("status");
+  double similarity = 1.0;
+  if (a.status / 100 == 2 && b.status / 100 == 2) {
+    similarity = jaccard(page_words(a.body), page_words(b.body));
+    // Below half the words in common is a different page, not a rotating banner.
+    if (similarity < 0.5) differences.emplace_back("content");
+  }
+  if (differences.empty()) return;
+  std::string what;
+  for (const auto& d : differences) what += (what.empty() ? "" : ", ") + d;
+  add(report,
+      {"http.cloaking",
+       Severity::medium,
+       "The site shows a browser arriving from a search engine something else than a plain client (" + what + ")",
+       {{"differences", differences},
+        {"content_similarity", similarity},
+        {"as_browser", side(main)},
+        {"as_plain_client", side(probe)}},
+       core::to_valid_utf8(a.url)});
+}
+
+}  // namespace impostor::analyze

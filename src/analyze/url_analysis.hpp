@@ -1,0 +1,35 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "allowlist/vendor.hpp"
+#include "analyze/domain_analysis.hpp"
+#include "core/report.hpp"
+#include "net/fetcher.hpp"
+
+namespace impostor::analyze {
+
+struct UrlSettings {
+  std::string profile = "chrome-windows";  // how the main fetch presents itself
+  std::string user_agent;                  // overrides the profile's when set
+  int max_redirects = 10;
+  uint64_t max_page_bytes = 5 * 1024 * 1024;
+  bool cloaking_probe = true;  // fetch again as a plain client and compare
+  int fresh_certificate_days = 30;
+};
+
+// The pieces a URL analysis needs, shared by every URL of a run (and by crawl).
+struct UrlContext {
+  DomainContext domain;
+  const allowlist::Allowlist& allowlist;
+  net::Fetcher& fetcher;
+  UrlSettings settings;
+};
+
+// `impostor url URL`: fetch as a victim's browser would, hop by hop, judge every hop's
+// host, address, certificate and redirect, probe for cloaking, apply the policy. Never
+// throws for bad input: an unfetchable URL is a report with an error.
+core::Report analyze_url(const UrlContext& context, std::string_view input);
+
+}  // namespace impostor::analyze

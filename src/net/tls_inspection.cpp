@@ -1,0 +1,262 @@
+#include "net/tls_inspection.hpp"
+
+#include <arpa/inet.h>
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <array>
+#include <cctype>
+#include <ctime>
+#include <stdexcept>
+
+#include "core/text_safety.hpp"
+
+namespace impostor::net {
+namespace {
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct CtxFree {
+  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
+};
+struct NamesFree {
+  void operator()(GENERAL_NAMES* n) const { GENERAL_NAMES_free(n); }
+};
+struct BnFree {
+  void operator()(BIGNUM* b) const { BN_free(b); }
+};
+struct CharFree {
+  void operator()(char* p) const { OPENSSL_free(p); }
+};
+
+std::string hex(const unsigned char* data, size_t size) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (size_t i = 0; i < size; ++i) {
+    out += digits[data[i] >> 4];
+    out += digits[data[i] & 0xf];
+  }
+  return out;
+}
+
+// Certificate text is attacker-chosen: always valid UTF-8, bounded.
+std::string clean(std::string s) {
+  constexpr size_t kMax = 1024;
+  if (s.size() > kMax) s.resize(kMax);
+  return core::to_valid_utf8(s);
+}
+
+std::string name_text(const X509_NAME* name) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  if (!bio || name == nullptr) return {};
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return clean(n > 0 ? std::string(data, static_cast<size_t>(n)) : std::string());
+}
+
+std::string name_entry(const X509_NAME* name, int nid) {
+  if (name == nullptr) return {};
+  const int index = X509_NAME_get_index_by_NID(name, nid, -1);
+  if (index < 0) return {};
+  const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
+  unsigned char* utf8 = nullptr;
+  const int n = ASN1_STRING_to_UTF8(&utf8, value);
+  if (n < 0) return {};
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
+  OPENSSL_free(utf8);
+  return clean(std::move(out));
+}
+
+std::int64_t epoch_of(const ASN1_TIME* t) {
+  if (t == nullptr) return 0;
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::string digest_hex(const unsigned char* data, size_t size) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  if (EVP_Digest(data, size, md.data(), &len, EVP_sha256(), nullptr) != 1) return {};
+  return hex(md.data(), len);
+}
+
+}  // namespace
+
+std::string iso_time(std::int64_t epoch_seconds) {
+  const auto t = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::array<char, 32> buf{};
+  std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf.data();
+}
+
+CertificateInfo describe_certificate(X509* cert) {
+  CertificateInfo info;
+  if (cert == nullptr) return info;
+  const X509_NAME* subject = X509_get_subject_name(cert);
+  const X509_NAME* issuer = X509_get_issuer_name(cert);
+  info.subject = name_text(subject);
+  info.issuer = name_text(issuer);
+  info.common_name = name_entry(subject, NID_commonName);
+  info.organization = name_entry(subject, NID_organizationName);
+  info.issuer_organization = name_entry(issuer, NID_organizationName);
+  info.self_issued = X509_NAME_cmp(subject, issuer) == 0;
+
+  if (const ASN1_INTEGER* serial = X509_get0_serialNumber(cert)) {
+    std::unique_ptr<BIGNUM, BnFree> bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    if (bn) {
+      std::unique_ptr<char, CharFree> text(BN_bn2hex(bn.get()));
+      if (text) {
+        info.serial = text.get();
+        for (auto& c : info.serial) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+  }
+
+  // Bounded: a certificate may carry thousands of names; the evidence keeps the first 500.
+  constexpr int kMaxNames = 500;
+  std::unique_ptr<GENERAL_NAMES, NamesFree> names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  if (names) {
+    const int count = sk_GENERAL_NAME_num(names.get());
+    for (int i = 0; i < count && i < kMaxNames; ++i) {
+      const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
+      if (gn->type == GEN_DNS) {
+        const ASN1_IA5STRING* s = gn->d.dNSName;
+        info.dns_names.push_back(clean(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                                   static_cast<size_t>(ASN1_STRING_length(s)))));
+      } else if (gn->type == GEN_IPADD) {
+        const ASN1_OCTET_STRING* s = gn->d.iPAddress;
+        const int len = ASN1_STRING_length(s);
+        std::array<char, 64> text{};
+        if (len == 4) inet_ntop(AF_INET, ASN1_STRING_get0_data(s), text.data(), text.size());
+        if (len == 16) inet_ntop(AF_INET6, ASN1_STRING_get0_data(s), text.data(), text.size());
+        if (text[0] != 0) info.ip_addresses.emplace_back(text.data());
+      }
+    }
+  }
+
+  info.not_before = epoch_of(X509_get0_notBefore(cert));
+  info.not_after = epoch_of(X509_get0_notAfter(cert));
+
+  if (EVP_PKEY* key = X509_get0_pubkey(cert)) {
+    const char* type = EVP_PKEY_get0_type_name(key);
+    info.key_type = type != nullptr ? type : "unknown";
+    info.key_bits = EVP_PKEY_get_bits(key);
+  }
+
+  unsigned char* der = nullptr;
+  const int der_len = i2d_X509(cert, &der);
+  if (der_len > 0) {
+    info.sha256 = digest_hex(der, static_cast<size_t>(der_len));
+    OPENSSL_free(der);
+  }
+  unsigned char* spki = nullptr;
+  const int spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &spki);
+  if (spki_len > 0) {
+    info.spki_sha256 = digest_hex(spki, static_cast<size_t>(spki_len));
+    OPENSSL_free(spki);
+  }
+  return info;
+}
+
+void TrustStore::Free::operator()(X509_STORE* s) const { X509_STORE_free(s); }
+
+TrustStore::TrustStore(const std::vector<std::string>& ca_files) : store_(X509_STORE_new()) {
+  if (!store_) throw std::runtime_error("cannot create a certificate store");
+  if (ca_files.empty()) {
+    X509_STORE_set_default_paths(store_.get());
+    return;
+  }
+  for (const auto& file : ca_files) {
+    if (X509_STORE_load_file(store_.get(), file.c_str()) != 1)
+      throw std::runtime_error("cannot read CA certificates from " + file);
+  }
+}
+
+TlsSession inspect_tls(SSL* ssl, std::string_view host, const TrustStore& trust, std::int64_t now) {
+  TlsSession session;
+  if (ssl == nullptr) return session;
+  session.version = SSL_get_version(ssl);
+  if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) session.cipher = SSL_CIPHER_get_name(cipher);
+  const unsigned char* alpn = nullptr;
+  unsigned int alpn_len = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+  if (alpn != nullptr) session.alpn = clean(std::string(reinterpret_cast<const char*>(alpn), alpn_len));
+
+  // On the client side the peer chain includes the leaf (OpenSSL 3). Bounded: a server
+  // may send any number of certificates; TLS itself caps the message at 16 MiB.
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+  X509* leaf = SSL_get0_peer_certificate(ssl);
+  constexpr int kMaxChain = 16;
+  if (chain != nullptr) {
+    const int n = sk_X509_num(chain);
+    for (int i = 0; i < n && i < kMaxChain; ++i) session.chain.push_back(describe_certificate(sk_X509_value(chain, i)));
+  } else if (leaf != nullptr) {
+    session.chain.push_back(describe_certificate(leaf));
+  }
+  if (leaf == nullptr) {
+    session.verify_error = "the server sent no certificate";
+    return session;
+  }
+
+  std::unique_ptr<X509_STORE_CTX, CtxFree> ctx(X509_STORE_CTX_new());
+  if (!ctx || X509_STORE_CTX_init(ctx.get(), trust.get(), leaf, chain) != 1) {
+    session.verify_error = "cannot set up certificate verification";
+    return session;
+  }
+  X509_STORE_CTX_set_default(ctx.get(), "ssl_server");
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(now));
+  const std::string host_text(host);
+  if (X509_VERIFY_PARAM_set1_ip_asc(param, host_text.c_str()) != 1)
+    X509_VERIFY_PARAM_set1_host(param, host_text.c_str(), host_text.size());
+  const int ok = X509_verify_cert(ctx.get());
+  session.verified = ok == 1;
+  if (!session.verified) {
+    session.verify_code = X509_STORE_CTX_get_error(ctx.get());
+    session.verify_error = X509_verify_cert_error_string(session.verify_code);
+  }
+  return session;
+}
+
+nlohmann::json to_json(const CertificateInfo& c, std::int64_t now) {
+  return {{"subject", c.subject},
+          {"issuer", c.issuer},
+          {"common_name", c.common_name},
+          {"organization", c.organization},
+          {"serial", c.serial},
+          {"dns_names", c.dns_names},
+          {"ip_addresses", c.ip_addresses},
+          {"not_before", iso_time(c.not_before)},
+          {"not_after", iso_time(c.not_after)},
+          {"age_days", (now - c.not_before) / 86400},
+          {"key", {{"type", c.key_type}, {"bits", c.key_bits}}},
+          {"sha256", c.sha256},
+          {"spki_sha256", c.spki_sha256},
+          {"self_issued", c.self_issued}};
+}
+
+nlohmann::json to_json(const TlsSession& tls, std::int64_t now) {
+  nlohmann::json chain = nlohmann::json::array();
+  for (const auto& c : tls.chain) chain.push_back(to_json(c, now));
+  nlohmann::json out{{"version", tls.version},
+                     {"cipher", tls.cipher},
+                     {"alpn", tls.alpn},
+                     {"verified", tls.verified},
+                     {"chain", std::move(chain)}};
+  if (!tls.verified) out["verify_error"] = tls.verify_error;
+  return out;
+}
+
+}  // namespace impostor::net
