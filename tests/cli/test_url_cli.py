@@ -187,6 +187,16 @@ class Hostile(unittest.TestCase):
         self.assertLess(peak_kib, 200 * 1024)
         self.assertTrue(info)
 
+    def test_gzip_bomb_is_decoded_only_up_to_the_page_cap(self):
+        cmd = ["/usr/bin/time", "-f", "%M", BIN, "url", url("zoom-us-download.com", "/gzipbomb"), "--max-page-bytes",
+               "1048576", "--no-cloaking-probe", "--format", "json", *site_args()]
+        r = subprocess.run(cmd, capture_output=True, timeout=120)
+        hop = json.loads(r.stdout)["hops"][0]
+        self.assertEqual(hop["headers"]["content-encoding"], "gzip")
+        self.assertEqual(hop["body_bytes"], 1048576)
+        self.assertTrue(hop["body_truncated"])
+        self.assertLess(int(r.stderr.decode().strip().splitlines()[-1]), 200 * 1024)
+
     def test_a_mebibyte_of_headers_is_refused(self):
         code, rep, ids = one(url("zoom-us-download.com", "/bigheaders"), "--no-cloaking-probe")
         self.assertIn("exceed", finding(rep, "http.error")["evidence"]["error"])

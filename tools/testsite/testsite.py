@@ -10,6 +10,7 @@ serves until killed or until --lifetime seconds have passed (default 900), so a 
 that dies never leaves a server behind for long.
 """
 import argparse
+import gzip
 import http.server
 import json
 import os
@@ -114,6 +115,8 @@ def page(title, body):
 FAKE_DOWNLOAD = page("Download Zoom Meetings for Windows",
                      "<h1>Zoom Meetings</h1><p>Download the Zoom client.</p>"
                      "<a class=btn href='/files/ZoomInstaller.exe'>Download</a>")
+# 64 MiB of zeros gzipped to ~64 KiB, sent with Content-Encoding: gzip.
+GZIP_BOMB = gzip.compress(b"\0" * (64 << 20), 9)
 BENIGN = page("Pancake recipes", "<h1>Pancakes</h1><p>Flour, eggs, milk.</p>")
 
 
@@ -189,6 +192,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if path == "/gzipbomb":
+            return self.send(200, GZIP_BOMB, headers=[("Content-Encoding", "gzip")])
         if path == "/notfound":
             return self.send(404, page("Not found", "<p>nothing here</p>"))
         if path.startswith("/hops/"):
