@@ -196,38 +196,47 @@ core::Report FileScanner::analyze(const std::string& path) {
   if (!blob) {
     report.errors.push_back(error);
   } else {
-    report.target.details["size"] = blob->size();
     if (truncated)
       report.findings.push_back({"limits.member-bytes",
                                  core::Severity::medium,
                                  "The file is larger than the per-file limit; only its start was examined",
                                  {{"max_member_bytes", limits_.max_member_bytes}},
                                  path});
-    ScanningVisitor visitor(pool_, scanners_, known_good_, known_bad_);
-    const unpack::ArchiveWalker walker(formats_, limits_);
-    auto outcome = walker.walk(path == "-" ? "(stdin)" : path, blob, visitor);
-    pool_.wait_idle();
-    for (auto& f : outcome.findings) report.findings.push_back(std::move(f));
-    for (auto& r : visitor.results()) {
-      nlohmann::json ids = nlohmann::json::array();
-      for (const auto& f : r.findings) ids.push_back(f.id);
-      report.artifacts.push_back({{"path", r.member.path},
-                                  {"type", r.member.type},
-                                  {"size", r.member.size},
-                                  {"depth", r.member.depth},
-                                  {"sha256", r.sha256},
-                                  {"md5", r.md5},
-                                  {"findings", ids}});
-      if (r.member.depth == 0) report.target.details["sha256"] = r.sha256;
-      for (auto& f : r.findings) report.findings.push_back(std::move(f));
-    }
-    report.target.details["members"] = outcome.members;
-    report.target.details["expanded_bytes"] = outcome.expanded_bytes;
+    examine(path == "-" ? "(stdin)" : path, std::move(blob), report);
   }
   core::apply_verdict_policy(report);
   report.elapsed_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   return report;
+}
+
+void FileScanner::examine(const std::string& name, std::shared_ptr<unpack::Blob> blob, core::Report& report) {
+  // One file at a time: the pool's idle wait below is for this file's members only.
+  const std::lock_guard lock(examine_mutex_);
+  report.target.details["size"] = blob->size();
+  ScanningVisitor visitor(pool_, scanners_, known_good_, known_bad_);
+  const unpack::ArchiveWalker walker(formats_, limits_);
+  auto outcome = walker.walk(name, std::move(blob), visitor);
+  pool_.wait_idle();
+  for (auto& f : outcome.findings) report.findings.push_back(std::move(f));
+  for (auto& r : visitor.results()) {
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& f : r.findings) ids.push_back(f.id);
+    report.artifacts.push_back({{"path", r.member.path},
+                                {"type", r.member.type},
+                                {"size", r.member.size},
+                                {"depth", r.member.depth},
+                                {"sha256", r.sha256},
+                                {"md5", r.md5},
+                                {"findings", ids}});
+    if (r.member.depth == 0) {
+      report.target.details["sha256"] = r.sha256;
+      report.target.details["type"] = r.member.type;
+    }
+    for (auto& f : r.findings) report.findings.push_back(std::move(f));
+  }
+  report.target.details["members"] = outcome.members;
+  report.target.details["expanded_bytes"] = outcome.expanded_bytes;
 }
 
 }  // namespace impostor::analyze

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,13 @@ class FileScanner {
   // unreadable path becomes a report with verdict `error`.
   core::Report analyze(const std::string& path);
 
+  // The same for bytes already in hand (a download): walks, scans and adds findings,
+  // members (as artifacts) and details to `report`; the caller applies the policy.
+  // Safe to call from several threads; files are examined one at a time.
+  void examine(const std::string& name, std::shared_ptr<unpack::Blob> blob, core::Report& report);
+
  private:
+  std::mutex examine_mutex_;
   const unpack::FormatRegistry& formats_;
   unpack::WalkLimits limits_;
   std::shared_ptr<scan::YaraRules> rules_;
