@@ -2,8 +2,11 @@
 HTTPS with a throwaway CA made at test time, real-looking names pinned with --resolve."""
 import json
 import os
+import shutil
+import socket
 import subprocess
 import tempfile
+import time
 import unittest
 
 BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
@@ -166,6 +169,45 @@ class Scenarios(unittest.TestCase):
         code, rep, ids = one(url("zoom-us-download.com", "/notfound"))
         self.assertIn("http.error", ids)
         self.assertEqual(rep["hops"][0]["status"], 404)
+
+
+class Http2(unittest.TestCase):
+    """HTTP/2 through Debian's nginx on loopback, with a certificate from the test CA."""
+
+    def test_http2_is_negotiated_and_recorded(self):
+        info = Site.start()
+        work = tempfile.mkdtemp(prefix="impostor-nginx-")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        ca_dir = os.path.dirname(info["ca_file"])
+        with open(os.path.join(work, "index.html"), "w") as f:
+            f.write("<title>Zoom</title>")
+        conf = os.path.join(work, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""daemon off; master_process off; pid {work}/nginx.pid; error_log {work}/error.log;
+events {{ worker_connections 64; }}
+http {{ access_log off; client_body_temp_path {work}; proxy_temp_path {work}; fastcgi_temp_path {work};
+  uwsgi_temp_path {work}; scgi_temp_path {work};
+  server {{ listen 127.0.0.1:{port} ssl http2; server_name zoom.us;
+    ssl_certificate {ca_dir}/official.crt; ssl_certificate_key {ca_dir}/official.key; root {work}; }} }}
+""")
+        nginx = subprocess.Popen(["nginx", "-c", conf, "-p", work], stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                time.sleep(0.05)
+            code, rep, ids = one(f"https://zoom.us:{port}/", "--resolve", f"zoom.us:{port}:127.0.0.1", "--ca-file",
+                                 info["ca_file"], "--allow-private-addresses", site=False)
+            hop = rep["hops"][0]
+            self.assertEqual((hop["http_version"], hop["tls"]["alpn"]), ("2", "h2"))
+            self.assertEqual(rep["verdict"], "official")
+        finally:
+            nginx.kill()
+            nginx.wait()
+            shutil.rmtree(work, ignore_errors=True)
 
 
 class Hostile(unittest.TestCase):
