@@ -14,5 +14,7 @@ void add_domain_command(CLI::App& app, const CommonOptions& common, Action& acti
 void add_allowlist_command(CLI::App& app, const CommonOptions& common, Action& action);
 void add_file_command(CLI::App& app, const CommonOptions& common, Action& action);  // file, rules
 void add_url_command(CLI::App& app, const CommonOptions& common, Action& action);
+void add_crawl_command(CLI::App& app, const CommonOptions& common, Action& action);
+void add_history_command(CLI::App& app, const CommonOptions& common, Action& action);
 
 }  // namespace impostor::cli

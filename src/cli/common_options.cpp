@@ -15,7 +15,8 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
   const std::map<std::string, OutputFormat> formats = {
       {"text", OutputFormat::text}, {"json", OutputFormat::json}, {"jsonl", OutputFormat::jsonl}};
   app.add_option("--format", o.format, "Output format: text, json or jsonl")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->each([&o](const std::string&) { o.format_given = true; });
   app.add_option("-o,--output", o.output, "Write the report to FILE instead of standard output");
   app.add_option_function<std::string>(
          "--fail-on", [&o](const std::string& level) { o.fail_on = *core::parse_verdict(level); },

@@ -15,7 +15,8 @@ struct CommonOptions {
   std::string allowlists;  // empty: found beside the binary or under the install prefix
   std::string signatures;
   OutputFormat format = OutputFormat::text;
-  std::string output;  // empty: stdout
+  bool format_given = false;  // crawl defaults to jsonl when --format is not given
+  std::string output;         // empty: stdout
   core::Verdict fail_on = core::Verdict::suspicious;
   int verbosity = 0;  // -v raises, -q lowers
 };

@@ -36,6 +36,8 @@ int run(int argc, char** argv) {
   cli::add_allowlist_command(app, common, action);
   cli::add_file_command(app, common, action);
   cli::add_url_command(app, common, action);
+  cli::add_crawl_command(app, common, action);
+  cli::add_history_command(app, common, action);
 
   try {
     app.parse(argc, argv);

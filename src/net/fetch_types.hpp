@@ -60,6 +60,8 @@ struct FetchOptions {
   std::vector<std::string> resolve;   // curl syntax HOST:PORT:ADDR[,ADDR]
   std::vector<std::string> ca_files;  // empty: the system store
   std::string proxy;                  // empty: none
+  size_t per_host_limit = 0;          // requests in flight per host; 0: no limit
+  long per_host_delay_ms = 0;         // between request starts to one host
 };
 
 }  // namespace impostor::net

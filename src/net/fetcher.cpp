@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "core/text_safety.hpp"
+#include "net/host_throttle.hpp"
 
 namespace impostor::net {
 namespace {
@@ -116,6 +117,7 @@ struct Transfer {
   uint64_t max_header_bytes = 0;
   bool header_overflow = false;
   bool guard_stopped = false;
+  HostThrottle* throttle = nullptr;  // set while the transfer holds a slot of its host
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
 };
 
@@ -279,6 +281,7 @@ std::string resolve_reference(std::string_view base, std::string_view reference)
 struct Fetcher::Impl {
   FetchOptions options;
   TrustStore trust;
+  HostThrottle throttle{options.per_host_limit, std::chrono::milliseconds(options.per_host_delay_ms)};
   // --resolve entries by "host:port": the addresses they pin.
   std::unordered_map<std::string, std::vector<std::string>> pinned;
 
@@ -401,6 +404,8 @@ struct Fetcher::Impl {
 
     t->request = std::move(request);
     if (!configure(*t)) return ready(std::move(t->hop));
+    throttle.acquire(t->host);
+    t->throttle = &throttle;
     auto future = t->promise.get_future();
     {
       std::lock_guard lock(mutex);
@@ -455,6 +460,12 @@ struct Fetcher::Impl {
     return true;
   }
 
+  static void settle(Transfer& t) {
+    if (t.throttle != nullptr) t.throttle->release(t.host);
+    t.throttle = nullptr;
+    t.promise.set_value(std::move(t.hop));
+  }
+
   void finish(Transfer& t, CURLcode result) {
     CURL* e = t.easy.get();
     long status = 0;
@@ -482,7 +493,7 @@ struct Fetcher::Impl {
       }
       if (result == CURLE_FILESIZE_EXCEEDED) t.hop.body_truncated = true;
     }
-    t.promise.set_value(std::move(t.hop));
+    settle(t);
   }
 
   void run() {
@@ -495,7 +506,7 @@ struct Fetcher::Impl {
           CURL* e = t->easy.get();
           if (curl_multi_add_handle(multi, e) != CURLM_OK) {
             t->hop.error = "cannot start the transfer";
-            t->promise.set_value(std::move(t->hop));
+            settle(*t);
             continue;
           }
           active.emplace(e, std::move(t));
@@ -521,13 +532,13 @@ struct Fetcher::Impl {
     std::lock_guard lock(mutex);
     for (auto& t : queue) {
       t->hop.error = "the fetcher stopped before the transfer started";
-      t->promise.set_value(std::move(t->hop));
+      settle(*t);
     }
     queue.clear();
     for (auto& [e, t] : active) {
       curl_multi_remove_handle(multi, e);
       t->hop.error = "the fetcher stopped before the transfer finished";
-      t->promise.set_value(std::move(t->hop));
+      settle(*t);
     }
     active.clear();
   }

@@ -1,0 +1,42 @@
+#pragma once
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "allowlist/vendor.hpp"
+#include "analyze/url_analysis.hpp"
+#include "cli/common_options.hpp"
+#include "domain/host_name.hpp"
+#include "domain/lookalike_classifier.hpp"
+#include "domain/public_suffixes.hpp"
+#include "net/fetcher.hpp"
+
+namespace impostor::cli {
+
+// The fetch and page options `url` and `crawl` share, parsed in one place.
+struct SiteOptions {
+  net::FetchOptions fetch;
+  analyze::UrlSettings settings;
+  double connect_timeout_s = 10;
+  double timeout_s = 30;
+};
+
+void add_site_options(CLI::App& sub, SiteOptions& options);
+
+// Everything a site analysis needs, loaded once for the run: allowlists, public suffixes,
+// the classifier and the one fetcher. Throws std::runtime_error with every problem.
+class SiteScanSetup {
+ public:
+  SiteScanSetup(const CommonOptions& common, SiteOptions& options);
+  const analyze::UrlContext& context() const { return *context_; }
+  net::Fetcher& fetcher() { return *fetcher_; }
+
+ private:
+  allowlist::Allowlist allowlist_;
+  domain::PublicSuffixes suffixes_;
+  std::unique_ptr<domain::HostNormalizer> normalizer_;
+  std::unique_ptr<domain::LookalikeClassifier> classifier_;
+  std::unique_ptr<net::Fetcher> fetcher_;
+  std::unique_ptr<analyze::UrlContext> context_;
+};
+
+}  // namespace impostor::cli
