@@ -192,6 +192,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if path == "/slow":
+            time.sleep(0.2)
+            return self.send(200, BENIGN)
+        if path == "/mutable":
+            # What this page serves is switched by the tests between two crawls.
+            state = os.path.join(self.server.workdir, "mutable.state")
+            fake = os.path.exists(state) and open(state).read().strip() == "fake"
+            if fake:
+                return self.redirect(f"https://{LOOKALIKE}:{https_port}/")
+            return self.send(200, BENIGN)
         if path == "/gzipbomb":
             return self.send(200, GZIP_BOMB, headers=[("Content-Encoding", "gzip")])
         if path == "/notfound":
@@ -234,8 +244,9 @@ class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, context, ports):
+    def __init__(self, address, context, ports, workdir):
         super().__init__(address, Handler)
+        self.workdir = workdir
         self.context = context
         self.ports = ports
 
@@ -276,12 +287,13 @@ def main():
         ctx.sni_callback = pick
 
     ports = [0, 0]
-    https = Server(("127.0.0.1", 0), default, ports)
-    plain = Server(("127.0.0.1", 0), None, ports)
+    https = Server(("127.0.0.1", 0), default, ports, args.workdir)
+    plain = Server(("127.0.0.1", 0), None, ports, args.workdir)
     ports[0], ports[1] = https.server_address[1], plain.server_address[1]
     for server in (https, plain):
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(json.dumps({"https_port": ports[0], "http_port": ports[1], "ca_file": ca_file, "hosts": HOSTS}),
+    print(json.dumps({"https_port": ports[0], "http_port": ports[1], "ca_file": ca_file, "hosts": HOSTS,
+                      "workdir": args.workdir}),
           flush=True)
     time.sleep(args.lifetime)
 
