@@ -173,26 +173,31 @@ int run_crawl(const CommonOptions& given, CrawlOptions& options) {
       if (item->rank) details["rank"] = *item->rank;
       if (!item->source.empty()) details["source"] = item->source;
       if (shard) details["shard"] = options.shard;
+      // Rendered here, on this worker, so the lock below only covers the commit and the write.
+      const std::string line = report::dump_json(report::to_json(report), -1);
+      std::string final_host;
+      if (details.contains("final_url"))
+        final_host = net::check_fetchable(details["final_url"].get<std::string>()).host;
+      std::vector<std::string> hashes;
+      for (const auto& a : report.artifacts)
+        if (a.contains("sha256") && a["sha256"].is_string()) hashes.push_back(a["sha256"].get<std::string>());
+      const auto fetchable = net::check_fetchable(item->url);
+      const std::string key = fetchable.ok() ? fetchable.url : item->url;
       std::lock_guard lock(out_mutex);
       try {
         // Committed before it is written out: a kill between the two loses no result
         // from the history, and --resume never scans it again.
         if (history) {
-          const auto fetchable = net::check_fetchable(item->url);
-          const std::string key = fetchable.ok() ? fetchable.url : item->url;
-          std::string final_host;
-          if (details.contains("final_url"))
-            final_host = net::check_fetchable(details["final_url"].get<std::string>()).host;
-          std::vector<std::string> hashes;
-          for (const auto& a : report.artifacts)
-            if (a.contains("sha256") && a["sha256"].is_string()) hashes.push_back(a["sha256"].get<std::string>());
-          details["change"] = std::string(store::to_string(history->record(
-              scan, key, report, report::to_json(report).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-              final_host, hashes)));
-          details["scan"] = scan;
+          const auto change = history->record(scan, key, report, line, final_host, hashes);
+          report.target.details["change"] = std::string(store::to_string(change));
+          report.target.details["scan"] = scan;
         }
         const bool flagged = report.verdict == core::Verdict::suspicious || report.verdict == core::Verdict::malicious;
-        writer.add(std::move(report));
+        if (history) {
+          writer.add(std::move(report));
+        } else {
+          writer.add(std::move(report), line);
+        }
         progress.tick(flagged);
       } catch (const std::exception& e) {
         failed = true;

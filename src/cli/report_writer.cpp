@@ -17,11 +17,22 @@ ReportWriter::ReportWriter(const CommonOptions& options, bool flush_each)
   }
 }
 
-void ReportWriter::add(core::Report report) {
+void ReportWriter::add(core::Report report, const std::string& json_line) {
+  if (options_.format != OutputFormat::jsonl) return add(std::move(report));
+  tally(report);
+  *out_ << json_line << '\n';
+  if (flush_each_) out_->flush();
+}
+
+void ReportWriter::tally(const core::Report& report) {
   if (report.verdict == core::Verdict::error)
     errored_ = true;
   else if (core::flag_rank(report.verdict) >= core::flag_rank(options_.fail_on))
     flagged_ = true;
+}
+
+void ReportWriter::add(core::Report report) {
+  tally(report);
   if (options_.format == OutputFormat::jsonl) {
     *out_ << report::dump_json(report::to_json(std::move(report)), -1) << '\n';
     if (flush_each_) out_->flush();

@@ -19,10 +19,14 @@ class ReportWriter {
   // --output cannot be opened.
   explicit ReportWriter(const CommonOptions& options, bool flush_each = false);
   void add(core::Report report);
+  // The same, with the report already rendered as one JSON line (its jsonl form), so
+  // callers on many threads render outside the lock that serialises writing.
+  void add(core::Report report, const std::string& json_line);
   void finish();
   int exit_code() const;
 
  private:
+  void tally(const core::Report& report);
   const CommonOptions& options_;
   std::ofstream file_;
   std::ostream* out_;

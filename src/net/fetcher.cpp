@@ -207,7 +207,7 @@ int on_prereq(void* user, char* primary_ip, char* /*local_ip*/, int primary_port
   curl_tlssessioninfo* info = nullptr;
   if (curl_easy_getinfo(t->easy.get(), CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK && info != nullptr &&
       info->backend == CURLSSLBACKEND_OPENSSL && info->internals != nullptr) {
-    t->hop.tls = inspect_tls(static_cast<SSL*>(info->internals), t->host, *t->trust, now_seconds());
+    t->hop.tls = inspect_tls_once(static_cast<SSL*>(info->internals), t->host, *t->trust, now_seconds());
   }
   return CURL_PREREQFUNC_OK;
 }

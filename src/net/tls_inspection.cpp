@@ -230,6 +230,38 @@ TlsSession inspect_tls(SSL* ssl, std::string_view host, const TrustStore& trust,
   return session;
 }
 
+namespace {
+
+struct CachedSession {
+  std::string host;
+  TlsSession session;
+};
+
+void free_cached(void* /*parent*/, void* ptr, CRYPTO_EX_DATA* /*ad*/, int /*idx*/, long /*argl*/, void* /*argp*/) {
+  delete static_cast<CachedSession*>(ptr);
+}
+
+int cache_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, free_cached);
+  return index;
+}
+
+}  // namespace
+
+TlsSession inspect_tls_once(SSL* ssl, std::string_view host, const TrustStore& trust, std::int64_t now) {
+  if (ssl == nullptr) return {};
+  const int index = cache_index();
+  if (index < 0) return inspect_tls(ssl, host, trust, now);
+  if (auto* cached = static_cast<CachedSession*>(SSL_get_ex_data(ssl, index));
+      cached != nullptr && cached->host == host)
+    return cached->session;
+  auto fresh = std::make_unique<CachedSession>(CachedSession{std::string(host), inspect_tls(ssl, host, trust, now)});
+  TlsSession result = fresh->session;
+  delete static_cast<CachedSession*>(SSL_get_ex_data(ssl, index));
+  if (SSL_set_ex_data(ssl, index, fresh.get()) == 1) fresh.release();
+  return result;
+}
+
 nlohmann::json to_json(const CertificateInfo& c, std::int64_t now) {
   return {{"subject", c.subject},
           {"issuer", c.issuer},
