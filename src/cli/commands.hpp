@@ -16,5 +16,6 @@ void add_file_command(CLI::App& app, const CommonOptions& common, Action& action
 void add_url_command(CLI::App& app, const CommonOptions& common, Action& action);
 void add_crawl_command(CLI::App& app, const CommonOptions& common, Action& action);
 void add_history_command(CLI::App& app, const CommonOptions& common, Action& action);
+void add_guard_command(CLI::App& app, const CommonOptions& common, Action& action);
 
 }  // namespace impostor::cli

@@ -6,6 +6,7 @@
 
 #include "analyze/file_analysis.hpp"
 #include "cli/commands.hpp"
+#include "cli/file_scanner_setup.hpp"
 #include "cli/report_writer.hpp"
 #include "core/text_safety.hpp"
 #include "scan/hash_list.hpp"
@@ -22,34 +23,12 @@ struct FileOptions {
   bool no_cache = false;
 };
 
-// Loads compiled rules or reports every problem; nullptr on errors.
-std::shared_ptr<scan::YaraRules> load_rules(const CommonOptions& common, bool use_cache) {
-  const auto dir = find_data_dir(common.signatures, "signatures");
-  auto compiled = scan::YaraRules::compile_dir(dir, use_cache);
-  for (const auto& p : compiled.problems)
-    if (p.warning || !compiled.rules) std::cerr << core::for_terminal(p.to_string()) << '\n';
-  if (compiled.rules)
-    spdlog::debug("{} YARA rules from {} files in {}{}", compiled.rules->rule_count(), compiled.files, dir.string(),
-                  compiled.from_cache ? " (cached)" : "");
-  return compiled.rules;
-}
-
 int run_file(const CommonOptions& common, const FileOptions& options) {
   const scan::YaraLibrary yara;
-  auto rules = load_rules(common, !options.no_cache);
-  if (!rules) return kExitError;
-  std::vector<std::string> problems;
-  auto good = scan::HashList::load_dir(find_data_dir(common.allowlists, "allowlists") / "hashes", problems);
-  auto bad = scan::HashList::load_dir(find_data_dir(common.signatures, "signatures") / "hashes", problems);
-  if (!problems.empty()) {
-    for (const auto& p : problems) std::cerr << core::for_terminal(p) << '\n';
-    return kExitError;
-  }
-  const size_t threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  analyze::FileScanner scanner(unpack::FormatRegistry::standard(), options.limits, std::move(rules), std::move(good),
-                               std::move(bad), threads);
+  auto scanner = make_file_scanner(common, options.limits, options.threads, !options.no_cache);
+  if (!scanner) return kExitError;
   ReportWriter writer(common);
-  for (const auto& path : options.paths) writer.add(scanner.analyze(path));
+  for (const auto& path : options.paths) writer.add(scanner->analyze(path));
   writer.finish();
   return writer.exit_code();
 }

@@ -38,6 +38,7 @@ int run(int argc, char** argv) {
   cli::add_url_command(app, common, action);
   cli::add_crawl_command(app, common, action);
   cli::add_history_command(app, common, action);
+  cli::add_guard_command(app, common, action);
 
   try {
     app.parse(argc, argv);
