@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace impostor::pe {
@@ -17,6 +18,9 @@ struct FileRange {
 
 struct Section {
   std::string name;  // up to 8 bytes as stored, attacker-chosen
+  // For a stored name "/N" (N decimal): the name at offset N of the COFF string table
+  // (how mingw and EFI binaries spell names longer than 8 bytes); else empty.
+  std::string long_name;
   uint32_t virtual_address = 0;
   uint32_t virtual_size = 0;
   uint32_t raw_offset = 0;
@@ -33,6 +37,8 @@ struct DataDirectory {
 // not packaged); the parser only reads and never trusts a header size for allocation.
 // Used by sign/ (Authenticode ranges, version info) and unpack/ (overlay of
 // self-extractors, NSIS and Inno Setup, the Inno loader resource).
+//
+// A PeImage keeps a view of the bytes it was parsed from: they must outlive it.
 class PeImage {
  public:
   // nullopt when the bytes are not a PE or a header is out of bounds; `error` says why.
@@ -43,7 +49,8 @@ class PeImage {
   uint16_t characteristics() const { return characteristics_; }
   uint16_t subsystem() const { return subsystem_; }
   uint32_t size_of_headers() const { return size_of_headers_; }
-  // File offsets Authenticode excludes from the digest.
+  // File offsets Authenticode excludes from the digest. security_directory_offset() is 0
+  // when the optional header has no certificate-table entry (fewer than 5 directories).
   size_t checksum_offset() const { return checksum_offset_; }
   size_t security_directory_offset() const { return security_directory_offset_; }
 
@@ -69,6 +76,29 @@ class PeImage {
   // FileVersion, ProductVersion, ...), first language block; empty when absent or bad.
   std::map<std::string, std::string> version_strings() const;
 
+  // --- added after the first agreed version ---
+  size_t file_size() const { return bytes_.size(); }
+  uint32_t time_date_stamp() const { return time_date_stamp_; }
+  uint32_t entry_point_rva() const { return entry_point_rva_; }
+  // As declared in the header; directory() only ever exposes the first min(this, 16)
+  // that also fit inside SizeOfOptionalHeader.
+  uint32_t number_of_rva_and_sizes() const { return number_of_rva_and_sizes_; }
+  // A section's raw data clamped to the file; nullopt when it has none inside the file.
+  std::optional<FileRange> section_data(const Section& section) const;
+  // The first section with exactly this name (stored or long).
+  const Section* find_section(std::string_view name) const;
+
+  struct Resource {
+    uint32_t type_id = 0;  // named (string) types and names are skipped
+    uint32_t name_id = 0;
+    uint32_t language = 0;
+    FileRange data;  // clamped to the file
+  };
+  // Every id-addressed resource leaf (type/name/language), at most `max_leaves`. The
+  // directory is walked with its depth fixed at three, each directory visited once and
+  // a cap on entries read, so loops and cycles in a hostile tree cost bounded work.
+  std::vector<Resource> resources(size_t max_leaves = 4096) const;
+
  private:
   std::span<const uint8_t> bytes_;
   bool pe32_plus_ = false;
@@ -84,6 +114,9 @@ class PeImage {
   std::string certificate_table_error_;
   size_t image_end_ = 0;
   FileRange overlay_;
+  uint32_t time_date_stamp_ = 0;
+  uint32_t entry_point_rva_ = 0;
+  uint32_t number_of_rva_and_sizes_ = 0;
 };
 
 }  // namespace impostor::pe
