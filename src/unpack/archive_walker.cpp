@@ -1,7 +1,9 @@
 #include "unpack/archive_walker.hpp"
 
+#include <map>
 #include <set>
 
+#include "core/text_safety.hpp"
 #include "unpack/file_type.hpp"
 
 namespace impostor::unpack {
@@ -134,11 +136,34 @@ class ContainerSink final : public MemberSink {
 
   bool stopped() const override { return state_.stopped; }
 
+  void property(std::string_view key, std::string_view value) override {
+    if (properties_.size() >= WalkOutcome::kMaxPropertiesPerContainer ||
+        state_.outcome.properties.size() >= WalkOutcome::kMaxProperties)
+      return;
+    // Cut on bytes, then repair: a cut inside a UTF-8 sequence becomes U+FFFD.
+    const auto bounded = [](std::string_view text, size_t max) {
+      return core::to_valid_utf8(text.substr(0, std::min(text.size(), max)));
+    };
+    ContainerProperty p{parent_, bounded(key, 64), bounded(value, WalkOutcome::kMaxPropertyBytes)};
+    properties_[p.key] = p.value;
+    state_.outcome.properties.push_back(std::move(p));
+  }
+
+  // One finding per container that declared metadata, so it reaches every report
+  // (info: a claim, not a judgement; the vendor-claim checks weigh it).
+  void report_properties() {
+    if (properties_.empty()) return;
+    state_.outcome.findings.push_back({"unpack.metadata", Severity::info,
+                                       "The container declares its product and publisher", nlohmann::json(properties_),
+                                       parent_});
+  }
+
  private:
   WalkState& state_;
   std::string parent_;
   int depth_;
   uint64_t member_bytes_ = 0;
+  std::map<std::string, std::string> properties_;
 };
 
 void WalkState::walk(const std::string& path, const std::string& name, const std::shared_ptr<Blob>& blob, int depth) {
@@ -156,6 +181,7 @@ void WalkState::walk(const std::string& path, const std::string& name, const std
   }
   ContainerSink sink(*this, path, depth);
   const ReadResult result = reader->read(bytes, member.type, name, sink);
+  sink.report_properties();
   if (result.corrupt)
     outcome.findings.push_back({"unpack.corrupt",
                                 Severity::low,

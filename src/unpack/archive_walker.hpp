@@ -29,9 +29,21 @@ class MemberVisitor {
   virtual void visit(const Member& member) = 0;
 };
 
+// Metadata a container declared about itself (MemberSink::property), for the
+// vendor-claim checks: an MSI's Manufacturer, ProductName, ProductVersion.
+struct ContainerProperty {
+  std::string container;  // nested path of the container that declared it
+  std::string key;
+  std::string value;  // valid UTF-8, at most kMaxPropertyBytes
+};
+
 struct WalkOutcome {
+  static constexpr size_t kMaxProperties = 256;  // in the whole walk
+  static constexpr size_t kMaxPropertiesPerContainer = 16;
+  static constexpr size_t kMaxPropertyBytes = 512;
   std::vector<core::Finding> findings;  // limits.*, unpack.* (what the walk itself saw)
-  uint64_t members = 0;                 // members visited, the top-level file included
+  std::vector<ContainerProperty> properties;
+  uint64_t members = 0;  // members visited, the top-level file included
   uint64_t expanded_bytes = 0;
 };
 

@@ -36,6 +36,27 @@ bool contains_nocase(std::span<const uint8_t> b, std::string_view needle, size_t
   return false;
 }
 
+uint32_t le32_at(std::span<const uint8_t> b, size_t at) {
+  return static_cast<uint32_t>(b[at]) | (static_cast<uint32_t>(b[at + 1]) << 8) |
+         (static_cast<uint32_t>(b[at + 2]) << 16) | (static_cast<uint32_t>(b[at + 3]) << 24);
+}
+
+// An OLE compound file whose root entry carries the Windows Installer class id
+// {000C1084-...} (package; 000C1082 transform, 000C1086 patch): "msi".
+bool ole_is_msi(std::span<const uint8_t> b) {
+  if (b.size() < 512) return false;
+  const unsigned shift = b[0x1E] | (b[0x1F] << 8);
+  if (shift < 7 || shift > 16) return false;
+  const size_t sector = size_t{1} << shift;
+  const uint64_t root = std::max<uint64_t>(512, sector) + uint64_t{le32_at(b, 0x30)} * sector;
+  if (root + 0x60 > b.size()) return false;
+  const uint8_t* clsid = b.data() + root + 0x50;
+  static constexpr std::array<uint8_t, 13> kTail = {0x10, 0x0C, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                                    0xC0, 0x00, 0x00, 0x00, 0x00, 0x00};
+  return (clsid[0] == 0x82 || clsid[0] == 0x84 || clsid[0] == 0x86) &&
+         std::memcmp(clsid + 1, kTail.data(), kTail.size()) == 0 && clsid[14] == 0x00 && clsid[15] == 0x46;
+}
+
 }  // namespace
 
 std::string_view detect_file_type(std::span<const uint8_t> b) {
@@ -70,7 +91,7 @@ std::string_view detect_file_type(std::span<const uint8_t> b) {
   if (starts_with(b, "xar!")) return "xar";
   if (starts_with(b, "ustar", 257)) return "tar";
   if (starts_with(b, "CD001", 32769)) return "iso9660";
-  if (starts_with(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return "ole";
+  if (starts_with(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return ole_is_msi(b) ? "msi" : "ole";
   if (starts_with(b, "%PDF-")) return "pdf";
   if (b.size() >= 512 && std::memcmp(b.data() + b.size() - 512, "koly", 4) == 0) return "dmg";
   if (starts_with(b, "#!")) return "script";
@@ -86,11 +107,15 @@ std::string_view detect_file_type(std::span<const uint8_t> b) {
   return "data";
 }
 
+bool is_libarchive_type(std::string_view type) {
+  static constexpr std::array<std::string_view, 17> kTypes = {"zip",   "7z",   "rar", "cab",  "gzip",   "xz",
+                                                              "bzip2", "zstd", "lz4", "lzma", "deb",    "ar",
+                                                              "rpm",   "cpio", "xar", "tar",  "iso9660"};
+  return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end();
+}
+
 bool is_container_type(std::string_view type) {
-  static constexpr std::array<std::string_view, 17> kContainers = {"zip",   "7z",   "rar", "cab",  "gzip",   "xz",
-                                                                   "bzip2", "zstd", "lz4", "lzma", "deb",    "ar",
-                                                                   "rpm",   "cpio", "xar", "tar",  "iso9660"};
-  return std::find(kContainers.begin(), kContainers.end(), type) != kContainers.end();
+  return is_libarchive_type(type) || type == "ole" || type == "msi" || type == "dmg";
 }
 
 }  // namespace impostor::unpack

@@ -32,6 +32,10 @@ class MemberSink {
   virtual void end(const MemberHeader& header, std::shared_ptr<Blob> blob) = 0;
   // True once the whole walk must stop (member count, total bytes, ratio, time).
   virtual bool stopped() const = 0;
+  // Metadata the container declares about itself (an MSI's Manufacturer, ProductName and
+  // ProductVersion), kept for the vendor-claim checks. Attacker-chosen text: the walker
+  // bounds how many are kept and how long each is.
+  virtual void property(std::string_view /*key*/, std::string_view /*value*/) {}
 };
 
 struct ReadResult {

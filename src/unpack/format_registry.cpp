@@ -1,5 +1,8 @@
 #include "unpack/format_reader.hpp"
 #include "unpack/libarchive_reader.hpp"
+#include "unpack/nsis_reader.hpp"
+#include "unpack/ole_reader.hpp"
+#include "unpack/pe_overlay_reader.hpp"
 
 namespace impostor::unpack {
 
@@ -9,6 +12,9 @@ const FormatRegistry& FormatRegistry::standard() {
   static const FormatRegistry registry = [] {
     FormatRegistry r;
     r.add(std::make_unique<LibarchiveReader>());
+    r.add(std::make_unique<OleReader>());
+    r.add(std::make_unique<NsisReader>());
+    r.add(std::make_unique<PeOverlayReader>());
     return r;
   }();
   return registry;

@@ -34,7 +34,7 @@ std::string stream_member_name(std::string_view container) {
 }  // namespace
 
 int LibarchiveReader::bid(std::string_view type, std::span<const uint8_t> /*bytes*/) const {
-  return is_container_type(type) ? 50 : 0;
+  return is_libarchive_type(type) ? 50 : 0;
 }
 
 ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_view type,

@@ -206,3 +206,43 @@ TEST_CASE("damage, encryption, odd names and links are findings, not failures") 
     CHECK(has(o, "unpack.corrupt"));
   }
 }
+
+namespace {
+
+// A reader that declares more, longer and less valid metadata than the walker keeps.
+class ChattyReader final : public FormatReader {
+ public:
+  std::string_view name() const override { return "chatty"; }
+  int bid(std::string_view type, std::span<const uint8_t> /*bytes*/) const override { return type == "text" ? 1 : 0; }
+  ReadResult read(std::span<const uint8_t> /*bytes*/, std::string_view /*type*/, std::string_view /*name*/,
+                  MemberSink& sink) const override {
+    sink.property("ProductName", std::string(5000, 'Z') + "\xE2\x82");
+    sink.property("Bad", "\xFF\xFEzoom");
+    for (int i = 0; i < 100; ++i) sink.property("k" + std::to_string(i), "v");
+    return {};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("container metadata is kept bounded, valid UTF-8, and reported once per container") {
+  FormatRegistry registry;
+  registry.add(std::make_unique<ChattyReader>());
+  const ArchiveWalker walker(registry, WalkLimits{});
+  Collect c;
+  const auto o = walker.walk("setup", blob_of("plain words"), c);
+  REQUIRE(o.properties.size() == WalkOutcome::kMaxPropertiesPerContainer);
+  CHECK(o.properties[0].key == "ProductName");
+  CHECK(o.properties[0].value.size() <= WalkOutcome::kMaxPropertyBytes + 3);
+  CHECK(o.properties[1].value == "\xEF\xBF\xBD\xEF\xBF\xBDzoom");  // U+FFFD for each bad byte
+  for (const auto& p : o.properties) CHECK(p.container == "setup");
+  size_t reported = 0;
+  for (const auto& f : o.findings)
+    if (f.id == "unpack.metadata") {
+      ++reported;
+      CHECK(f.severity == impostor::core::Severity::info);
+      CHECK(f.location == "setup");
+      CHECK(f.evidence.size() == WalkOutcome::kMaxPropertiesPerContainer);
+    }
+  CHECK(reported == 1);
+}

@@ -1,0 +1,118 @@
+"""End-to-end tests of `impostor file` on installers built at test time by
+tools/fixtures/make-installers (MSI, NSIS, self-extracting PEs) with inert planted
+payloads."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
+SRC = os.environ.get("IMPOSTOR_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+PAYLOADS = [os.path.join(SRC, "tests/fixtures/payloads", p) for p in
+            ("miner/xmrig-config.json", "rat/anydesk-silent.bat", "scam/fake-alert.html", "dropper/ps-cradle.cmd")]
+
+
+def report(path, timeout=180):
+    r = subprocess.run([BIN, "file", "--format", "json", path], capture_output=True, timeout=timeout)
+    return r.returncode, json.loads(r.stdout), r.stderr
+
+
+class Fixtures:
+    dir = None
+
+    @classmethod
+    def get(cls):
+        if cls.dir is None:
+            cls.dir = tempfile.mkdtemp(prefix="impostor-installers-")
+            cmd = [os.path.join(SRC, "tools/fixtures/make-installers"), cls.dir, "--hostile"]
+            for p in PAYLOADS:
+                cmd += ["--payload", p]
+            subprocess.run(cmd, check=True, capture_output=True, timeout=600)
+        return cls.dir
+
+
+def tearDownModule():
+    if Fixtures.dir:
+        shutil.rmtree(Fixtures.dir, ignore_errors=True)
+
+
+class InstallerFiles(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = Fixtures.get()
+        with open(os.path.join(cls.dir, "manifest.json")) as f:
+            cls.manifest = json.load(f)
+
+    def test_every_trojanized_installer_is_flagged_at_the_planted_member(self):
+        for entry in self.manifest:
+            if not entry["trojanized"]:
+                continue
+            with self.subTest(sample=entry["file"]):
+                path = os.path.join(self.dir, entry["file"])
+                code, rep, _ = report(path)
+                self.assertEqual(code, 1, rep["findings"])
+                self.assertIn(rep["verdict"], ("suspicious", "malicious"))
+                locations = {f["location"] for f in rep["findings"] if f["id"].startswith("yara.")}
+                for planted in entry["planted"]:
+                    self.assertIn(f"{path}!/{planted}", locations)
+                self.assertNotIn("unpack.corrupt", {f["id"] for f in rep["findings"]})
+
+    def test_clean_installers_are_not_flagged(self):
+        for entry in self.manifest:
+            if entry["trojanized"]:
+                continue
+            with self.subTest(sample=entry["file"]):
+                code, rep, _ = report(os.path.join(self.dir, entry["file"]))
+                self.assertEqual(code, 0, rep["findings"])
+                self.assertEqual(rep["verdict"], "unknown")
+                ids = {f["id"] for f in rep["findings"]}
+                self.assertFalse({i for i in ids if i.startswith("yara.") or i == "unpack.corrupt"}, ids)
+                # Every member the manifest lists was opened.
+                paths = {a["path"] for a in rep["artifacts"]}
+                for m in entry["members"]:
+                    self.assertIn(os.path.join(self.dir, entry["file"]) + "!/" + m, paths)
+
+    def test_msi_declares_its_product_and_publisher(self):
+        path = os.path.join(self.dir, "trojanized/ZoomInstaller.msi")
+        _, rep, _ = report(path)
+        meta = [f for f in rep["findings"] if f["id"] == "unpack.metadata"]
+        self.assertEqual(len(meta), 1, rep["findings"])
+        self.assertEqual(meta[0]["severity"], "info")
+        self.assertEqual(meta[0]["location"], path)
+        self.assertEqual(meta[0]["evidence"]["Manufacturer"], "Zoom Video Communications, Inc.")
+        self.assertEqual(meta[0]["evidence"]["ProductName"], "Zoom")
+        self.assertEqual(meta[0]["evidence"]["ProductVersion"], "5.4.9.0")
+        cab = [a for a in rep["artifacts"] if a["path"] == path + "!/product.cab"]
+        self.assertEqual([a["type"] for a in cab], ["cab"])
+
+    def test_nsis_members_carry_the_script_names(self):
+        path = os.path.join(self.dir, "trojanized/ZoomSetup-lzma-bcj.exe")
+        _, rep, _ = report(path)
+        by_path = {a["path"]: a for a in rep["artifacts"]}
+        self.assertEqual(by_path[path]["type"], "pe")
+        self.assertEqual(by_path[path + "!/Zoom.exe"]["type"], "pe")
+        entry = next(e for e in self.manifest if e["file"] == "trojanized/ZoomSetup-lzma-bcj.exe")
+        self.assertEqual(by_path[path + "!/Zoom.exe"]["sha256"], entry["sha256"]["Zoom.exe"])
+        self.assertIn(path + "!/$NSIS/header", by_path)
+
+    def test_hostile_installers_end_with_a_report(self):
+        hostile = os.path.join(self.dir, "hostile")
+        with open(os.path.join(hostile, "manifest.json")) as f:
+            samples = json.load(f)
+        for s in samples:
+            with self.subTest(sample=s["file"], kind=s["kind"]):
+                code, rep, err = report(os.path.join(hostile, s["file"]), timeout=120)
+                self.assertIn(code, (0, 1), err)
+                self.assertEqual(rep["schema"], "impostor.report/1")
+                ids = {f["id"] for f in rep["findings"]}
+                if s["kind"] not in ("truncated", "bitflip"):
+                    self.assertIn("unpack.corrupt", ids)
+                corrupt = [f for f in rep["findings"] if f["id"] == "unpack.corrupt"]
+                for f in corrupt:
+                    self.assertTrue(f["evidence"]["error"])
+
+
+if __name__ == "__main__":
+    unittest.main()

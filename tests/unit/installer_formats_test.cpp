@@ -1,0 +1,309 @@
+// The installer readers (OLE/MSI, NSIS, self-extractors, Inno Setup, DMG) driven through
+// the ArchiveWalker on samples that tools/fixtures/make-installers builds at test time.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <zlib.h>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "scan/digest.hpp"
+#include "unpack/archive_walker.hpp"
+#include "unpack/file_type.hpp"
+#include "unpack/nsis_reader.hpp"
+#include "unpack/ole_reader.hpp"
+#include "unpack/pe_overlay_reader.hpp"
+#include "unpack/stream_decoders.hpp"
+
+using namespace impostor::unpack;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path source_dir() { return IMPOSTOR_SOURCE_DIR; }
+fs::path payload_file() { return source_dir() / "tests/fixtures/payloads/miner/xmrig-config.json"; }
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Built once per test run; removed at exit.
+struct Fixtures {
+  fs::path dir;
+  nlohmann::json samples;
+  nlohmann::json hostile;
+  Fixtures() {
+    dir = fs::temp_directory_path() / ("impostor-installers-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const std::string cmd = "'" + (source_dir() / "tools/fixtures/make-installers").string() + "' '" + dir.string() +
+                            "' --hostile --jobs 2 --payload '" + payload_file().string() + "' 2>" +
+                            (fs::temp_directory_path() / "impostor-installers.log").string();
+    const int rc = std::system(cmd.c_str());  // NOLINT(cert-env33-c): our own fixture tool
+    REQUIRE_MESSAGE(rc == 0, "make-installers failed; see /tmp/impostor-installers.log");
+    samples = nlohmann::json::parse(slurp(dir / "manifest.json"));
+    hostile = nlohmann::json::parse(slurp(dir / "hostile/manifest.json"));
+  }
+  ~Fixtures() { fs::remove_all(dir); }
+  const nlohmann::json& sample(const std::string& format, bool trojanized) const {
+    for (const auto& s : samples)
+      if (s["format"] == format && s["trojanized"] == trojanized) return s;
+    FAIL("no sample " << format);
+    return samples;
+  }
+};
+
+const Fixtures& fixtures() {
+  static const Fixtures f;
+  return f;
+}
+
+struct Collect final : MemberVisitor {
+  std::vector<Member> members;
+  void visit(const Member& m) override { members.push_back(m); }
+  const Member* find(const std::string& path) const {
+    for (const auto& m : members)
+      if (m.path == path) return &m;
+    return nullptr;
+  }
+};
+
+struct Walked {
+  Collect c;
+  WalkOutcome o;
+  bool has(const std::string& id) const {
+    for (const auto& f : o.findings)
+      if (f.id == id) return true;
+    return false;
+  }
+  std::string text(const std::string& path) const {
+    const auto* m = c.find(path);
+    if (m == nullptr) return {};
+    const auto b = m->blob->bytes();
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+  }
+};
+
+Walked walk_file(const fs::path& file, WalkLimits limits = {}) {
+  Walked w;
+  const std::string bytes = slurp(file);
+  const ArchiveWalker walker(FormatRegistry::standard(), limits);
+  w.o = walker.walk("top", Blob::from_bytes({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}), w.c);
+  return w;
+}
+
+Walked walk_sample(const nlohmann::json& s) { return walk_file(fixtures().dir / s["file"].get<std::string>()); }
+
+// Every planted member is there, holds the payload, and every recorded hash matches.
+void check_trojanized(const nlohmann::json& s) {
+  INFO("sample " << s["file"].get<std::string>());
+  const auto w = walk_sample(s);
+  const std::string payload = slurp(payload_file());
+  CHECK_FALSE(w.has("unpack.corrupt"));
+  for (const auto& p : s["planted"]) {
+    const std::string path = "top!/" + p.get<std::string>();
+    INFO("planted at " << path);
+    REQUIRE(w.c.find(path) != nullptr);
+    CHECK(w.text(path).find(payload) != std::string::npos);
+  }
+  if (s.contains("sha256"))
+    for (const auto& item : s["sha256"].items()) {
+      const std::string& member = item.key();
+      const std::string hash = item.value().get<std::string>();
+      INFO("member " << member);
+      const auto* m = w.c.find("top!/" + member);
+      REQUIRE(m != nullptr);
+      CHECK(impostor::scan::digest(m->blob->bytes()).sha256 == hash);
+    }
+}
+
+// The clean twin: every member read, no damage, and nothing holds the payload.
+void check_clean(const nlohmann::json& s) {
+  INFO("sample " << s["file"].get<std::string>());
+  const auto w = walk_sample(s);
+  const std::string payload = slurp(payload_file());
+  CHECK_FALSE(w.has("unpack.corrupt"));
+  CHECK(w.c.members.size() >= s["expect_members_at_least"].get<size_t>() + 1);
+  for (const auto& m : w.c.members) {
+    if (m.depth == 0) continue;
+    const auto b = m.blob->bytes();
+    CHECK(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()).find(payload) == std::string_view::npos);
+  }
+}
+
+// Damaged samples end in findings, never in a crash or a hang; the member limit bounds
+// the work so the test needs no clock.
+void check_hostile_kind(const std::string& format_prefix) {
+  size_t seen = 0;
+  for (const auto& h : fixtures().hostile) {
+    if (!h.contains("format") || h["format"].get<std::string>().rfind(format_prefix, 0) != 0) continue;
+    ++seen;
+    INFO("hostile " << h["file"].get<std::string>());
+    WalkLimits limits;
+    limits.max_members = 5000;
+    const auto w = walk_file(fixtures().dir / "hostile" / h["file"].get<std::string>(), limits);
+    CHECK(w.o.members <= limits.max_members + 1);
+    for (const auto& f : w.o.findings) {
+      const bool expected = f.id.rfind("unpack.", 0) == 0 || f.id.rfind("limits.", 0) == 0;
+      CHECK_MESSAGE(expected, f.id);
+    }
+    const std::string kind = h["kind"].get<std::string>();
+    if (kind != "truncated" && kind != "bitflip") {
+      CHECK_MESSAGE(w.has("unpack.corrupt"), kind);
+    }
+  }
+  CHECK(seen >= 11);  // ten truncations and a bit-flip at least
+}
+
+}  // namespace
+
+TEST_CASE("installer: MSI stream names decode the way msitools shows them") {
+  // Table streams start with U+4840 ('!'); the rest packs two characters per code point.
+  CHECK(decode_msi_stream_name("\xE4\xA1\x80\xE4\x95\x99\xE4\x93\xB2\xE4\x95\xA8\xE4\x9C\xB7") == "!Property");
+  CHECK(decode_msi_stream_name("\xE4\x95\xB3\xE4\x87\xB2\xE4\x86\xB8\xE4\x9E\xB7\xE4\x84\xA6\xE4\xA0\xA5") ==
+        "product.cab");
+  CHECK(decode_msi_stream_name("\x05SummaryInformation") == "[5]SummaryInformation");
+  CHECK(decode_msi_stream_name("plain.cab") == "plain.cab");
+  // U+3800 + (c1 | c2 << 6) packs two characters; U+4800 + c one.
+  const auto pack2 = [](int c1, int c2) {
+    const int cp = 0x3800 + c1 + (c2 << 6);
+    return std::string{static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                       static_cast<char>(0x80 | (cp & 0x3F))};
+  };
+  CHECK(decode_msi_stream_name(pack2(10, 36)) == "Aa");
+  CHECK(decode_msi_stream_name(pack2(62, 63)) == "._");
+}
+
+TEST_CASE("installer: MSI cabinet members, Binary payloads and the Property table") {
+  const auto& troj = fixtures().sample("msi", true);
+  check_trojanized(troj);
+  const auto w = walk_sample(troj);
+  CHECK(w.c.members.front().type == "msi");
+  const auto* cab = w.c.find("top!/product.cab");
+  REQUIRE(cab != nullptr);
+  CHECK(cab->type == "cab");
+  CHECK(w.c.find("top!/!_StringData") != nullptr);  // custom-action command lines live here
+  std::map<std::string, std::string> props;
+  for (const auto& p : w.o.properties) {
+    CHECK(p.container == "top");
+    props[p.key] = p.value;
+  }
+  for (const auto& [k, v] : troj["properties"].items()) CHECK(props[k] == v.get<std::string>());
+  CHECK(w.has("unpack.metadata"));
+  check_clean(fixtures().sample("msi", false));
+}
+
+TEST_CASE("installer: OLE with a FAT cycle, a directory cycle or a lying header is corrupt, never a hang") {
+  const auto& f = fixtures();
+  {
+    const auto w = walk_file(f.dir / "hostile/ole-fat-cycle.msi");
+    CHECK(w.has("unpack.corrupt"));
+    // The looping stream is skipped; the others are still read.
+    CHECK(w.c.find("top!/Binary.Payload_0") != nullptr);
+    CHECK(w.c.find("top!/product.cab") == nullptr);
+  }
+  {
+    const auto w = walk_file(f.dir / "hostile/ole-dir-cycle.msi");
+    CHECK(w.has("unpack.corrupt"));
+    CHECK(w.c.members.size() == 1);
+  }
+  {
+    const auto w = walk_file(f.dir / "hostile/ole-lying-header.msi");
+    CHECK(w.has("unpack.corrupt"));
+  }
+  check_hostile_kind("msi");
+}
+
+TEST_CASE("installer: NSIS solid and non-solid, LZMA (with and without BCJ), deflate and bzip2") {
+  for (const std::string format : {"nsis-lzma-solid", "nsis-lzma", "nsis-lzma-bcj", "nsis-zlib-solid", "nsis-zlib",
+                                   "nsis-bzip2-solid", "nsis-bzip2"}) {
+    CAPTURE(format);
+    const auto& troj = fixtures().sample(format, true);
+    check_trojanized(troj);  // names from the header, exact bytes (BCJ undone, stored blocks)
+    const auto w = walk_sample(troj);
+    CHECK(w.c.members.front().type == "pe");
+    CHECK(w.c.find("top!/$NSIS/header") != nullptr);
+    CHECK(w.c.find("top!/Zoom.exe")->type == "pe");
+    check_clean(fixtures().sample(format, false));
+  }
+}
+
+TEST_CASE("installer: NSIS first header is found on a 512-byte boundary only") {
+  std::string pe(4096, '\0');
+  pe[0] = 'M';
+  pe[1] = 'Z';
+  const std::string sig = "\xEF\xBE\xAD\xDENullsoftInst";
+  pe.replace(1024 + 4, sig.size(), sig);
+  const auto span = [](const std::string& s) {
+    return std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  CHECK(find_nsis_header(span(pe)) == size_t{1024});
+  std::string off = std::string(4096, '\0');
+  off.replace(1000 + 4, sig.size(), sig);
+  CHECK_FALSE(find_nsis_header(span(off)).has_value());
+}
+
+TEST_CASE("installer: NSIS deflate stored blocks carry LEN without NLEN") {
+  // A non-final NSIS stored block ("hello"), then a final block zlib writes ("world").
+  std::string stream = std::string("\x00\x05\x00", 3) + "hello";
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string tail(64, '\0');
+  std::string world = "world";
+  z.next_in = reinterpret_cast<Bytef*>(world.data());
+  z.avail_in = static_cast<uInt>(world.size());
+  z.next_out = reinterpret_cast<Bytef*>(tail.data());
+  z.avail_out = static_cast<uInt>(tail.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  tail.resize(tail.size() - z.avail_out);
+  deflateEnd(&z);
+  stream += tail;
+  std::string got;
+  const auto collect = [&](std::span<const uint8_t> b) {
+    got.append(reinterpret_cast<const char*>(b.data()), b.size());
+    return true;
+  };
+  const auto in = std::span(reinterpret_cast<const uint8_t*>(stream.data()), stream.size());
+  const auto r = decode_deflate_raw(in, true, collect);
+  CHECK(r.ok);
+  CHECK(got == "helloworld");
+  got.clear();
+  CHECK_FALSE(decode_deflate_raw(in, false, collect).ok);  // plain zlib wants NLEN
+}
+
+TEST_CASE("installer: damaged NSIS installers are corrupt, never a crash or a hang") {
+  const auto w = walk_file(fixtures().dir / "hostile/nsis-lying-sizes-nsis-lzma-solid.exe");
+  CHECK(w.has("unpack.corrupt"));
+  // The data that is there is still read.
+  CHECK(w.c.find("top!/xmrig-config.json") != nullptr);
+  check_hostile_kind("nsis-");
+}
+
+TEST_CASE("installer: self-extracting PEs open the zip, 7z or cab in their overlay") {
+  for (const std::string format : {"sfx-zip", "sfx-7z", "sfx-cab", "sfx-zip-signed"}) {
+    CAPTURE(format);
+    const auto& troj = fixtures().sample(format, true);
+    check_trojanized(troj);
+    check_clean(fixtures().sample(format, false));
+    const std::string bytes = slurp(fixtures().dir / troj["file"].get<std::string>());
+    const auto found = find_overlay_archive({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+    REQUIRE(found.has_value());
+    CHECK(format.find(found->type) != std::string::npos);
+    // The signed one keeps its certificate table out of the archive.
+    if (format == "sfx-zip-signed") CHECK(found->offset + found->size < bytes.size());
+  }
+  // A PE without an overlay is no self-extractor.
+  const std::string plain = slurp(fixtures().dir / "clean/ZoomSetup-sfx-zip.exe");
+  const auto archive = find_overlay_archive({reinterpret_cast<const uint8_t*>(plain.data()), plain.size()});
+  REQUIRE(archive.has_value());
+  CHECK_FALSE(find_overlay_archive({reinterpret_cast<const uint8_t*>(plain.data()), archive->offset}).has_value());
+}
+
+TEST_CASE("installer: damaged self-extractors are corrupt or partial, never a crash or a hang") {
+  check_hostile_kind("sfx-");
+}
