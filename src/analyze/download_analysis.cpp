@@ -27,16 +27,37 @@ std::string header(const net::Hop& hop, const std::string& name) {
 bool is_installer_response(const std::string& content_type, const std::string& content_disposition) {
   const std::string type = lower(content_type.substr(0, content_type.find(';')));
   if (lower(content_disposition).find("attachment") != std::string::npos) return true;
-  static constexpr std::string_view kTypes[] = {
-      "application/octet-stream", "application/x-msdownload", "application/x-msdos-program",
-      "application/x-msi", "application/x-ms-installer", "application/vnd.microsoft.portable-executable",
-      "application/x-dosexec", "application/x-executable", "application/zip", "application/x-zip-compressed",
-      "application/x-7z-compressed", "application/x-rar-compressed", "application/vnd.rar",
-      "application/x-apple-diskimage", "application/x-newton-compatible-pkg", "application/vnd.debian.binary-package",
-      "application/x-debian-package", "application/x-rpm", "application/x-iso9660-image", "application/gzip",
-      "application/x-gzip", "application/x-xz", "application/x-bzip2", "application/java-archive",
-      "application/vnd.android.package-archive", "application/x-sh", "application/x-bat", "application/hta",
-      "application/x-ms-shortcut", "application/msix", "application/vnd.ms-appx"};
+  static constexpr std::string_view kTypes[] = {"application/octet-stream",
+                                                "application/x-msdownload",
+                                                "application/x-msdos-program",
+                                                "application/x-msi",
+                                                "application/x-ms-installer",
+                                                "application/vnd.microsoft.portable-executable",
+                                                "application/x-dosexec",
+                                                "application/x-executable",
+                                                "application/zip",
+                                                "application/x-zip-compressed",
+                                                "application/x-7z-compressed",
+                                                "application/x-rar-compressed",
+                                                "application/vnd.rar",
+                                                "application/x-apple-diskimage",
+                                                "application/x-newton-compatible-pkg",
+                                                "application/vnd.debian.binary-package",
+                                                "application/x-debian-package",
+                                                "application/x-rpm",
+                                                "application/x-iso9660-image",
+                                                "application/gzip",
+                                                "application/x-gzip",
+                                                "application/x-xz",
+                                                "application/x-bzip2",
+                                                "application/java-archive",
+                                                "application/vnd.android.package-archive",
+                                                "application/x-sh",
+                                                "application/x-bat",
+                                                "application/hta",
+                                                "application/x-ms-shortcut",
+                                                "application/msix",
+                                                "application/vnd.ms-appx"};
   return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
 }
 
@@ -72,8 +93,8 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
       net::RedirectChain get(fetcher, ranged, settings.max_redirects);
       last = get.follow(candidate.url);
       if (last != nullptr && last->status >= 200 && last->status < 300) {
-        const auto magic = unpack::detect_file_type(
-            {reinterpret_cast<const uint8_t*>(last->body.data()), last->body.size()});
+        const auto magic =
+            unpack::detect_file_type({reinterpret_cast<const uint8_t*>(last->body.data()), last->body.size()});
         installer = is_installer_response(header(*last, "content-type"), header(*last, "content-disposition")) ||
                     (magic != "html" && magic != "text" && magic != "data");
         type = header(*last, "content-type");
@@ -97,12 +118,12 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
   };
   net::RedirectChain chain(fetcher, get, settings.max_redirects);
   const net::Hop* last = chain.follow(candidate.url);
-  judge.judge_chain(chain, report);
+  judge.judge_chain(chain, report, /*main=*/false);
   nlohmann::json hops = nlohmann::json::array();
   for (const auto& hop : chain.hops()) hops.push_back({{"url", core::to_valid_utf8(hop.url)}, {"status", hop.status}});
   out.artifact["hops"] = std::move(hops);
   if (last == nullptr || last->status < 200 || last->status >= 300 || !last->error.empty()) {
-    out.artifact["error"] = last == nullptr ? chain.stop_detail()
+    out.artifact["error"] = last == nullptr        ? chain.stop_detail()
                             : !last->error.empty() ? last->error
                                                    : "status " + std::to_string(last->status);
     return out;

@@ -30,8 +30,8 @@ struct DownloadSettings {
 struct DownloadOutcome {
   nlohmann::json artifact;
   std::vector<core::Finding> findings;
-  bool installer = false;    // it was fetched as an installer or archive
-  std::string final_host;    // where the bytes came from, after redirects
+  bool installer = false;  // it was fetched as an installer or archive
+  std::string final_host;  // where the bytes came from, after redirects
   std::string final_url;
 };
 

@@ -184,6 +184,21 @@ FileScanner::FileScanner(const unpack::FormatRegistry& formats, const unpack::Wa
       pool_(std::min<size_t>(std::max<size_t>(threads, 1), 32), 2 * std::max<size_t>(threads, 1)) {
   for (size_t i = 0; i < pool_.size(); ++i)
     scanners_.push_back(rules_ ? std::make_unique<scan::YaraScanner>(*rules_) : nullptr);
+  if (rules_) content_scanner_ = std::make_unique<scan::YaraScanner>(*rules_);
+}
+
+std::vector<core::Finding> FileScanner::scan_content(std::span<const uint8_t> bytes, const std::string& name,
+                                                     const std::string& type, const std::string& location) {
+  if (!content_scanner_) return {};
+  const auto d = scan::digest(bytes);
+  const scan::ScanContext ctx{name, location, lower_extension(name), type, d.md5, {}, {}, 0};
+  std::vector<core::Finding> found;
+  {
+    const std::lock_guard lock(content_mutex_);
+    found = content_scanner_->scan(bytes, ctx);
+  }
+  for (auto& f : found) f.location = location;
+  return found;
 }
 
 core::Report FileScanner::analyze(const std::string& path) {

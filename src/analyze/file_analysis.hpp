@@ -32,8 +32,15 @@ class FileScanner {
   // Safe to call from several threads; files are examined one at a time.
   void examine(const std::string& name, std::shared_ptr<unpack::Blob> blob, core::Report& report);
 
+  // YARA over bytes that are not a file to unpack (a page, a script), with findings
+  // located at `location`. Safe from several threads (one scanner, taken in turn).
+  std::vector<core::Finding> scan_content(std::span<const uint8_t> bytes, const std::string& name,
+                                          const std::string& type, const std::string& location);
+
  private:
   std::mutex examine_mutex_;
+  std::mutex content_mutex_;
+  std::unique_ptr<scan::YaraScanner> content_scanner_;
   const unpack::FormatRegistry& formats_;
   unpack::WalkLimits limits_;
   std::shared_ptr<scan::YaraRules> rules_;

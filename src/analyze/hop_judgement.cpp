@@ -110,7 +110,7 @@ void HopJudge::add(core::Report& report, Finding finding) {
   report.findings.push_back(std::move(finding));
 }
 
-void HopJudge::judge_chain(const net::RedirectChain& chain, core::Report& report) {
+void HopJudge::judge_chain(const net::RedirectChain& chain, core::Report& report, bool main) {
   const auto& hops = chain.hops();
   for (size_t i = 0; i < hops.size(); ++i) {
     const auto& hop = hops[i];
@@ -135,7 +135,7 @@ void HopJudge::judge_chain(const net::RedirectChain& chain, core::Report& report
                    {{"url", core::to_valid_utf8(hop.url)}, {"status", hop.status}},
                    core::to_valid_utf8(hop.url)});
     }
-    if (hop.refused) {
+    if (hop.refused && main) {
       report.errors.push_back(hop.error.empty() ? "refused address " + hop.refused->address : hop.error);
     }
 

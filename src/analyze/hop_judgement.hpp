@@ -27,7 +27,9 @@ class HopJudge {
  public:
   HopJudge(const DomainContext& domain, const allowlist::Allowlist& allowlist, int fresh_days, std::int64_t now);
 
-  void judge_chain(const net::RedirectChain& chain, core::Report& report);
+  // `main`: the chain of the URL itself, whose refused addresses make the report an
+  // error; a download's refusals are only recorded in its artifact.
+  void judge_chain(const net::RedirectChain& chain, core::Report& report, bool main = true);
   // http.cloaking: the victim's view (`main`) against a plain client's (`probe`).
   void compare_for_cloaking(const net::RedirectChain& main, const net::RedirectChain& probe, core::Report& report);
 

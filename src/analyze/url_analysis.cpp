@@ -3,20 +3,111 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "analyze/hop_judgement.hpp"
+#include "analyze/page_judgement.hpp"
 #include "core/text_safety.hpp"
 #include "core/verdict_policy.hpp"
 #include "net/browser_profile.hpp"
 #include "net/hop_json.hpp"
 #include "net/redirect_chain.hpp"
+#include "page/page_analysis.hpp"
+#include "page/page_json.hpp"
+#include "unpack/file_type.hpp"
 
 namespace impostor::analyze {
 namespace {
 
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+net::FetchRequest request_for(const UrlSettings& s, std::string_view profile_name);
+
+bool looks_like_html(const net::Hop& hop) {
+  const auto it = hop.headers.find("content-type");
+  if (it != hop.headers.end()) {
+    const std::string& t = it->second;
+    if (t.find("html") != std::string::npos || t.find("text/plain") != std::string::npos) return true;
+    if (!t.empty()) return false;
+  }
+  const auto type = unpack::detect_file_type({reinterpret_cast<const uint8_t*>(hop.body.data()), hop.body.size()});
+  return type == "html" || type == "text" || type == "xml";
+}
+
+std::optional<page::PageAnalysis> read_page(const UrlContext& context, const net::Hop& hop) {
+  if (hop.status < 200 || hop.status >= 300 || hop.body.empty() || !looks_like_html(hop)) return std::nullopt;
+  const auto ct = hop.headers.find("content-type");
+  page::PageInput in{
+      hop.url,        hop.body, ct == hop.headers.end() ? std::string_view() : std::string_view(ct->second),
+      context.brands, {},       std::nullopt};
+  return page::analyze_page(in);
+}
+
+// "Refresh: 0; url=https://..." as a header does what <meta http-equiv=refresh> does.
+std::string refresh_header_target(const net::Hop& hop) {
+  const auto it = hop.headers.find("refresh");
+  if (it == hop.headers.end()) return {};
+  const auto parsed = page::parse_meta_refresh(it->second);
+  if (!parsed) return {};
+  return net::resolve_reference(hop.url, parsed->url);
+}
+
+// External scripts (scam kits keep their lock and phone number there) and the favicon,
+// fetched through the same fetcher, bounded in count and size.
+void enrich_page(const UrlContext& context, const net::Hop& hop, page::PageAnalysis& analysis) {
+  const auto& s = context.settings;
+  std::vector<std::pair<std::string, std::string>> bodies;
+  for (const auto* link : analysis.script_links()) {
+    if (bodies.size() >= s.max_scripts) break;
+    net::FetchRequest r = request_for(s, s.profile);
+    r.url = link->url;
+    r.max_body_bytes = s.max_script_bytes;
+    r.headers.push_back("Referer: " + hop.url);
+    auto fetched = context.fetcher.fetch(std::move(r));
+    if (fetched.status >= 200 && fetched.status < 300) bodies.emplace_back(link->url, std::move(fetched.body));
+  }
+  if (!bodies.empty()) {
+    std::vector<page::ExternalScript> scripts;
+    for (const auto& [url, body] : bodies) scripts.push_back({url, body});
+    page::add_external_scripts(analysis, scripts, context.brands);
+    if (context.files != nullptr) {
+      for (const auto& [url, body] : bodies)
+        for (auto& f : context.files->scan_content({reinterpret_cast<const uint8_t*>(body.data()), body.size()},
+                                                   "script.js", "text", core::to_valid_utf8(url)))
+          analysis.findings.push_back(std::move(f));
+    }
+  }
+  std::string icon;
+  if (const auto links = analysis.favicon_links(); !links.empty()) icon = links.front()->url;
+  if (icon.empty()) icon = net::resolve_reference(hop.url, "/favicon.ico");
+  if (!icon.empty()) {
+    net::FetchRequest r = request_for(s, s.profile);
+    r.url = icon;
+    r.max_body_bytes = s.max_favicon_bytes;
+    auto fetched = context.fetcher.fetch(std::move(r));
+    if (fetched.status >= 200 && fetched.status < 300 && !fetched.body.empty() && !fetched.body_truncated)
+      page::add_favicon(analysis, {reinterpret_cast<const uint8_t*>(fetched.body.data()), fetched.body.size()},
+                        context.brands);
+  }
+}
+
+std::vector<DownloadOutcome> fetch_downloads(const UrlContext& context, const page::PageAnalysis& analysis,
+                                             const net::Hop& hop, HopJudge& judge, core::Report& report) {
+  std::vector<DownloadOutcome> out;
+  size_t fetched = 0;
+  for (const auto& c : analysis.downloads.items) {
+    if (!c.fetchable) continue;
+    if (fetched++ >= context.settings.downloads.max_downloads) break;
+    DownloadCandidate candidate{c.url, c.details, c.strong(), c.location};
+    const auto* profile = net::find_profile(context.settings.profile);
+    out.push_back(fetch_download(context.fetcher, candidate, hop.url,
+                                 profile != nullptr ? profile->user_agent : std::string(), context.settings.downloads,
+                                 context.files, judge, report));
+  }
+  return out;
 }
 
 net::FetchRequest request_for(const UrlSettings& s, std::string_view profile_name) {
@@ -58,17 +149,56 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
   net::RedirectChain chain(context.fetcher, request_for(context.settings, context.settings.profile),
                            context.settings.max_redirects);
   const net::Hop* last = chain.follow(target.url);
-  judge.judge_chain(chain, report);
-  for (const auto& hop : chain.hops()) report.hops.push_back(net::to_json(hop, now));
   if (last == nullptr || last->status == 0) {
+    judge.judge_chain(chain, report);
+    for (const auto& hop : chain.hops()) report.hops.push_back(net::to_json(hop, now));
     const std::string why = chain.stop_detail().empty() ? "nothing was fetched" : chain.stop_detail();
     if (std::find(report.errors.begin(), report.errors.end(), why) == report.errors.end()) report.errors.push_back(why);
     return finish();
   }
+  // The page: read it, follow a <meta refresh> (or Refresh header) as one more hop, and
+  // read the page that leads to, within the same redirect limit.
+  std::optional<page::PageAnalysis> analysis;
+  while (true) {
+    analysis = read_page(context, *last);
+    std::string next;
+    if (analysis && analysis->meta_refresh() != nullptr) next = analysis->meta_refresh()->url;
+    if (next.empty()) next = refresh_header_target(*last);
+    if (next.empty() || !chain.can_continue()) break;
+    const net::Hop* followed = chain.follow(next);
+    if (followed == nullptr || followed == last || followed->status == 0) break;
+    last = followed;
+  }
+  judge.judge_chain(chain, report);
+  report.hops = nlohmann::json::array();
+  for (const auto& hop : chain.hops()) report.hops.push_back(net::to_json(hop, now));
   report.target.details["final_url"] = core::to_valid_utf8(last->url);
   report.target.details["final_status"] = last->status;
 
-  if (context.settings.cloaking_probe && chain.can_continue()) {
+  std::vector<DownloadOutcome> downloads;
+  if (analysis) {
+    enrich_page(context, *last, *analysis);
+    downloads = fetch_downloads(context, *analysis, *last, judge, report);
+    judge_page(*analysis, judge.standing(last->url), context.allowlist, downloads, report);
+    if (context.files != nullptr) {
+      const auto* body = reinterpret_cast<const uint8_t*>(last->body.data());
+      for (auto& f :
+           context.files->scan_content({body, last->body.size()}, "page.html", "html", core::to_valid_utf8(last->url)))
+        report.findings.push_back(std::move(f));
+    }
+    report.page = page::to_json(*analysis);
+  }
+  for (auto& d : downloads) {
+    for (auto& f : d.findings) report.findings.push_back(std::move(f));
+    report.artifacts.push_back(std::move(d.artifact));
+  }
+
+  // The plain-client probe explains a view that shows something; a view with nothing to
+  // explain is not fetched twice.
+  const bool worth_probing = std::any_of(report.findings.begin(), report.findings.end(),
+                                         [](const core::Finding& f) { return f.severity >= core::Severity::low; }) ||
+                             (analysis && !analysis->downloads.items.empty());
+  if (context.settings.cloaking_probe && worth_probing) {
     net::RedirectChain probe(context.fetcher, request_for(context.settings, "plain"), context.settings.max_redirects);
     probe.follow(target.url);
     judge.compare_for_cloaking(chain, probe, report);

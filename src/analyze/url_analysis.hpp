@@ -5,8 +5,11 @@
 
 #include "allowlist/vendor.hpp"
 #include "analyze/domain_analysis.hpp"
+#include "analyze/download_analysis.hpp"
+#include "analyze/file_analysis.hpp"
 #include "core/report.hpp"
 #include "net/fetcher.hpp"
+#include "page/brand_claims.hpp"
 
 namespace impostor::analyze {
 
@@ -17,6 +20,10 @@ struct UrlSettings {
   uint64_t max_page_bytes = 5 * 1024 * 1024;
   bool cloaking_probe = true;  // fetch again as a plain client and compare
   int fresh_certificate_days = 30;
+  DownloadSettings downloads;  // what a page offers is fetched and examined
+  size_t max_scripts = 8;      // external <script src> fetched for scam markers
+  uint64_t max_script_bytes = 1 << 20;
+  uint64_t max_favicon_bytes = 256 * 1024;
 };
 
 // The pieces a URL analysis needs, shared by every URL of a run (and by crawl).
@@ -25,6 +32,8 @@ struct UrlContext {
   const allowlist::Allowlist& allowlist;
   net::Fetcher& fetcher;
   UrlSettings settings;
+  FileScanner* files = nullptr;          // examines downloads and runs YARA over pages; none: downloads only hashed
+  std::vector<page::BrandTerms> brands;  // brand_terms(allowlist), built once
 };
 
 // `impostor url URL`: fetch as a victim's browser would, hop by hop, judge every hop's

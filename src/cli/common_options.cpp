@@ -12,9 +12,10 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
                  "Vendor allowlist folder (default: beside the binary, then the install prefix)");
   app.add_option("--signatures", o.signatures,
                  "YARA signature folder (default: beside the binary, then the install prefix)");
-  const std::map<std::string, OutputFormat> formats = {
-      {"text", OutputFormat::text}, {"json", OutputFormat::json}, {"jsonl", OutputFormat::jsonl}};
-  app.add_option("--format", o.format, "Output format: text, json or jsonl")
+  const std::map<std::string, OutputFormat> formats = {{"text", OutputFormat::text},   {"json", OutputFormat::json},
+                                                       {"jsonl", OutputFormat::jsonl}, {"html", OutputFormat::html},
+                                                       {"sarif", OutputFormat::sarif}, {"csv", OutputFormat::csv}};
+  app.add_option("--format", o.format, "Output format: text, json, jsonl, html (one self-contained file), sarif or csv")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->each([&o](const std::string&) { o.format_given = true; });
   app.add_option("-o,--output", o.output, "Write the report to FILE instead of standard output");

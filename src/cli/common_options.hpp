@@ -7,7 +7,7 @@
 
 namespace impostor::cli {
 
-enum class OutputFormat { text, json, jsonl };
+enum class OutputFormat { text, json, jsonl, html, sarif, csv };
 
 // Options every subcommand shares, parsed in one place (the curl model: the tool is a
 // thin client whose every option lives in the CLI layer).

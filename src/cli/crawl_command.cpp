@@ -99,7 +99,8 @@ class Progress {
     std::cerr << "\r" << done_;
     if (total_ > 0) std::cerr << "/" << total_;
     std::cerr << "  " << static_cast<int>(rate) << " URL/s  flagged " << flagged_;
-    if (total_ > done_ && rate > 0) std::cerr << "  ETA " << static_cast<int>((total_ - done_) / rate) << " s";
+    if (total_ > done_ && rate > 0)
+      std::cerr << "  ETA " << static_cast<int>(static_cast<double>(total_ - done_) / rate) << " s";
     std::cerr << "   " << std::flush;
   }
   void finish() {

@@ -3,7 +3,12 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <ctime>
+
+#include "report/csv_report.hpp"
+#include "report/html_report.hpp"
 #include "report/json_report.hpp"
+#include "report/sarif_report.hpp"
 #include "report/text_report.hpp"
 
 namespace impostor::cli {
@@ -33,6 +38,16 @@ void ReportWriter::tally(const core::Report& report) {
 
 void ReportWriter::add(core::Report report) {
   tally(report);
+  if (options_.format == OutputFormat::csv) {
+    if (seen_++ == 0) *out_ << report::csv_header();
+    *out_ << report::csv_row(report::to_json(std::move(report)));
+    if (flush_each_) out_->flush();
+    return;
+  }
+  if (options_.format == OutputFormat::html || options_.format == OutputFormat::sarif) {
+    rendered_.push_back(report::to_json(std::move(report)));
+    return;
+  }
   if (options_.format == OutputFormat::jsonl) {
     *out_ << report::dump_json(report::to_json(std::move(report)), -1) << '\n';
     if (flush_each_) out_->flush();
@@ -64,10 +79,24 @@ void ReportWriter::finish() {
       for (const auto& r : pending_) all.push_back(report::to_json(r));
       *out_ << report::dump_json(all, 2) << '\n';
     }
+  } else if (options_.format == OutputFormat::html) {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    report::HtmlReportOptions html;
+    html.generated_at = when;
+    *out_ << report::to_html(rendered_, html);
+  } else if (options_.format == OutputFormat::sarif) {
+    *out_ << report::to_sarif_text(rendered_) << '\n';
+  } else if (options_.format == OutputFormat::csv && seen_ == 0) {
+    *out_ << report::csv_header();
   } else if (options_.format == OutputFormat::text && seen_ == 1) {
     *out_ << report::to_text(pending_.front());
   }
   pending_.clear();
+  rendered_.clear();
   out_->flush();
   if (!*out_) throw std::runtime_error("writing the report failed");
 }

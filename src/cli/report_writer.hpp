@@ -1,6 +1,7 @@
 #pragma once
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
 
@@ -10,8 +11,9 @@
 namespace impostor::cli {
 
 // Sends reports to stdout or --output in the chosen format and keeps the tally that
-// decides the exit code. jsonl lines and text table rows are written as they come, so
-// memory stays flat however long the input; json gathers them for its one array.
+// decides the exit code. jsonl lines, csv rows and text table rows are written as they
+// come, so memory stays flat however long the input; json, html and sarif gather them for
+// their one document.
 class ReportWriter {
  public:
   // `flush_each`: flush after every jsonl line, for long runs whose readers follow along
@@ -31,6 +33,7 @@ class ReportWriter {
   std::ofstream file_;
   std::ostream* out_;
   std::vector<core::Report> pending_;
+  std::vector<nlohmann::json> rendered_;  // html and sarif: one document for all reports
   bool flush_each_;
   size_t seen_ = 0;  // text reports so far
   bool flagged_ = false;

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "allowlist/allowlist_loader.hpp"
+#include "analyze/page_judgement.hpp"
+#include "cli/file_scanner_setup.hpp"
 #include "core/text_safety.hpp"
 #include "net/browser_profile.hpp"
 
@@ -50,9 +52,17 @@ SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) 
   normalizer_ = std::make_unique<domain::HostNormalizer>(suffixes_);
   classifier_ = std::make_unique<domain::LookalikeClassifier>(
       allowlist_, domain::EstablishedDomains::load(find_data_dir({}, "data") / "top-domains.list"));
+  files_ = make_file_scanner(common, {}, 0, true);
+  if (!files_) throw std::runtime_error("the signatures could not be loaded (see above)");
   fetcher_ = std::make_unique<net::Fetcher>(options.fetch);
-  context_ = std::make_unique<analyze::UrlContext>(
-      analyze::UrlContext{{*normalizer_, *classifier_}, allowlist_, *fetcher_, options.settings});
+  context_ = std::make_unique<analyze::UrlContext>(analyze::UrlContext{{*normalizer_, *classifier_},
+                                                                       allowlist_,
+                                                                       *fetcher_,
+                                                                       options.settings,
+                                                                       files_.get(),
+                                                                       analyze::brand_terms(allowlist_)});
 }
+
+SiteScanSetup::~SiteScanSetup() = default;
 
 }  // namespace impostor::cli

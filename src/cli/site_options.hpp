@@ -9,6 +9,7 @@
 #include "domain/lookalike_classifier.hpp"
 #include "domain/public_suffixes.hpp"
 #include "net/fetcher.hpp"
+#include "scan/yara_rules.hpp"
 
 namespace impostor::cli {
 
@@ -27,14 +28,17 @@ void add_site_options(CLI::App& sub, SiteOptions& options);
 class SiteScanSetup {
  public:
   SiteScanSetup(const CommonOptions& common, SiteOptions& options);
+  ~SiteScanSetup();
   const analyze::UrlContext& context() const { return *context_; }
   net::Fetcher& fetcher() { return *fetcher_; }
 
  private:
+  scan::YaraLibrary yara_;  // first in, last out: libyara outlives every scanner
   allowlist::Allowlist allowlist_;
   domain::PublicSuffixes suffixes_;
   std::unique_ptr<domain::HostNormalizer> normalizer_;
   std::unique_ptr<domain::LookalikeClassifier> classifier_;
+  std::unique_ptr<analyze::FileScanner> files_;
   std::unique_ptr<net::Fetcher> fetcher_;
   std::unique_ptr<analyze::UrlContext> context_;
 };

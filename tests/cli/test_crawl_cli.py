@@ -18,13 +18,14 @@ BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
 # Scenario path/host -> the verdict every URL of it must get.
 SCENARIOS = [
     ("zoom.us", "/", "official"),
-    ("zoom-us-download.com", "/", "suspicious"),
-    ("zoommeeting-app.com", "/", "suspicious"),
-    ("zoom-update-secure.com", "/", "suspicious"),
-    ("meeting-apps-download.com", "/", "suspicious"),
+    ("zoom-us-download.com", "/", "malicious"),
+    ("zoommeeting-app.com", "/", "malicious"),
+    ("zoom-update-secure.com", "/", "malicious"),
+    ("meeting-apps-download.com", "/", "malicious"),
+    ("zoom-us-download.com", "/notfound", "suspicious"),
     ("photo-lens-review.com", "/", "unknown"),
     ("photo-lens-review.com", "/notfound", "unknown"),
-    ("zoom.us", "/go", "suspicious"),
+    ("zoom.us", "/go", "malicious"),
 ]
 
 
@@ -144,7 +145,7 @@ class Crawl(unittest.TestCase):
         self.assertIn(later, rows)
         self.assertEqual(rows[later]["before"], "")
         self.assertTrue(any(f.startswith("http.redirect-to-lookalike@") for f in rows[mutable]["findings_added"]), rows)
-        self.assertEqual((rows[mutable]["before"], rows[mutable]["after"]), ("unknown", "suspicious"))
+        self.assertEqual((rows[mutable]["before"], rows[mutable]["after"]), ("unknown", "malicious"))
         self.assertNotIn(steady, rows)
 
     def test_shards_split_the_list_without_overlap(self):

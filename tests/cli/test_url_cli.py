@@ -69,7 +69,7 @@ class Scenarios(unittest.TestCase):
 
     def test_lookalike_with_fresh_certificate(self):
         code, rep, ids = one(url("zoom-us-download.com"))
-        self.assertEqual((code, rep["verdict"], rep["vendor"]), (1, "suspicious", "zoom"))
+        self.assertEqual((code, rep["verdict"], rep["vendor"]), (1, "malicious", "zoom"))
         self.assertIn("domain.combosquat", ids)
         self.assertIn("tls.fresh-certificate", ids)
         self.assertLessEqual(finding(rep, "tls.fresh-certificate")["evidence"]["age_days"], 3)
@@ -95,7 +95,7 @@ class Scenarios(unittest.TestCase):
     def test_official_redirecting_to_lookalike(self):
         code, rep, ids = one(url("zoom.us", "/go"))
         self.assertTrue({"http.offsite-redirect", "http.redirect-to-lookalike", "domain.official"} <= ids, ids)
-        self.assertEqual(rep["verdict"], "suspicious")
+        self.assertEqual(rep["verdict"], "malicious")  # it lands on a fake download page
 
     def test_cloaked_site_shows_both_views(self):
         code, rep, ids = one(url("zoommeeting-app.com"))
