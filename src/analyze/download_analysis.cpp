@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/ascii_text.hpp"
 #include "core/text_safety.hpp"
 #include "net/redirect_chain.hpp"
 #include "scan/digest.hpp"
@@ -12,11 +13,6 @@
 namespace impostor::analyze {
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string header(const net::Hop& hop, const std::string& name) {
   const auto it = hop.headers.find(name);
   return it == hop.headers.end() ? std::string() : it->second;
@@ -25,8 +21,8 @@ std::string header(const net::Hop& hop, const std::string& name) {
 }  // namespace
 
 bool is_installer_response(const std::string& content_type, const std::string& content_disposition) {
-  const std::string type = lower(content_type.substr(0, content_type.find(';')));
-  if (lower(content_disposition).find("attachment") != std::string::npos) return true;
+  const std::string type = core::ascii_lower(content_type.substr(0, content_type.find(';')));
+  if (core::ascii_lower(content_disposition).find("attachment") != std::string::npos) return true;
   static constexpr std::string_view kTypes[] = {"application/octet-stream",
                                                 "application/x-msdownload",
                                                 "application/x-msdos-program",

@@ -183,7 +183,7 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
     if (context.files != nullptr) {
       const auto* body = reinterpret_cast<const uint8_t*>(last->body.data());
       for (auto& f :
-           context.files->scan_content({body, last->body.size()}, "page.html", "html", core::to_valid_utf8(last->url)))
+           context.files->scan_content({body, last->body.size()}, "index.html", "html", core::to_valid_utf8(last->url)))
         report.findings.push_back(std::move(f));
     }
     report.page = page::to_json(*analysis);

@@ -1,6 +1,6 @@
 #include "domain/host_name.hpp"
 
-#include "domain/ascii_text.hpp"
+#include "core/ascii_text.hpp"
 
 #include <arpa/inet.h>
 #include <idn2.h>
@@ -117,7 +117,7 @@ HostNameResult HostNormalizer::normalize(std::string_view text) const {
 HostNameResult HostNormalizer::normalize(HostInput input) const {
   HostNameResult r;
   r.input = std::move(input);
-  std::string host = is_ascii(r.input.host) ? r.input.host : map_label_separators(r.input.host);
+  std::string host = core::is_ascii(r.input.host) ? r.input.host : map_label_separators(r.input.host);
   while (!host.empty() && host.back() == '.') host.pop_back();
   if (host.empty()) {
     r.error = "empty host name";
@@ -129,15 +129,15 @@ HostNameResult HostNormalizer::normalize(HostInput input) const {
   unsigned char buf[16];
   if (inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1) {
     r.host.ip_literal = true;
-    r.host.ip = ascii_lower(host);
+    r.host.ip = core::ascii_lower(host);
     r.host.ascii = r.host.unicode = r.host.ip;
     return r;
   }
 
   // For ASCII names without A-labels, UTS #46 processing is exactly lower-casing, so skip
   // libidn2 there (it costs ~7 µs a name); every other name goes through libidn2.
-  std::string lower = ascii_lower(host);
-  if (is_ascii(host) && !has_alabel(lower)) {
+  std::string lower = core::ascii_lower(host);
+  if (core::is_ascii(host) && !has_alabel(lower)) {
     r.host.ascii = std::move(lower);
     r.host.unicode = r.host.ascii;
   } else {

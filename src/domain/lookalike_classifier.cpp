@@ -7,7 +7,7 @@
 #include <set>
 #include <tuple>
 
-#include "domain/ascii_text.hpp"
+#include "core/ascii_text.hpp"
 #include "domain/combo_words.hpp"
 #include "domain/typo_technique.hpp"
 
@@ -156,7 +156,7 @@ LookalikeClassifier::LookalikeClassifier(const allowlist::Allowlist& allowlist, 
 }
 
 void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelMatch>& out) const {
-  const bool ascii = is_ascii(label);
+  const bool ascii = core::is_ascii(label);
   const std::string label_skeleton = skeleton_.of(label);
   const auto segments = split(label, '-');
   std::vector<std::string> segment_skeletons;
@@ -269,7 +269,7 @@ void LookalikeClassifier::match_label(std::string_view label, std::vector<LabelM
 }
 
 std::optional<std::pair<std::string, std::string>> LookalikeClassifier::brand_in_text(std::string_view text) const {
-  const std::string lower = ascii_lower(text.substr(0, 512));
+  const std::string lower = core::ascii_lower(text.substr(0, 512));
   for (const auto& [domain, v] : official_)
     if (lower.find(domain) != std::string::npos) return std::make_pair(allowlist_.vendors[v].id, domain);
   for (const auto& r : references_)
@@ -440,9 +440,9 @@ Classification LookalikeClassifier::classify(const HostName& host) const {
   }
 
   // Mixed scripts in any label (Latin with Cyrillic and the like).
-  if (!is_ascii(host.unicode)) {
+  if (!core::is_ascii(host.unicode)) {
     for (auto l : split(host.unicode, '.')) {
-      if (!is_ascii(l) && skeleton_.is_mixed_script(l))
+      if (!core::is_ascii(l) && skeleton_.is_mixed_script(l))
         findings.push_back({"domain.mixed-script", Severity::low,
                             "The label '" + std::string(l) + "' mixes writing systems",
                             evidence(fields("label", std::string(l))), location});

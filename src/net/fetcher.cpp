@@ -16,6 +16,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/ascii_text.hpp"
 #include "core/text_safety.hpp"
 #include "net/host_throttle.hpp"
 
@@ -42,11 +43,6 @@ std::string url_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
   if (curl_url_get(u, part, &raw, flags) != CURLUE_OK || raw == nullptr) return {};
   std::unique_ptr<char, CurlString> owned(raw);
   return raw;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::int64_t now_seconds() {
@@ -137,7 +133,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   }
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  const std::string name = lower(std::string(line.substr(0, colon)));
+  const std::string name = core::ascii_lower(std::string(line.substr(0, colon)));
   if (!selected_header(name)) return n;
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
@@ -240,14 +236,15 @@ FetchableUrl check_fetchable(std::string_view url) {
     // URL with a host; name the scheme when there is one so the refusal is clear.
     const auto colon = text.find(':');
     if (colon != std::string::npos && colon > 0 && text.compare(colon, 3, "://") != 0) {
-      out.error = "unsupported scheme '" + core::to_valid_utf8(lower(text.substr(0, std::min<size_t>(colon, 32)))) +
+      out.error = "unsupported scheme '" +
+                  core::to_valid_utf8(core::ascii_lower(text.substr(0, std::min<size_t>(colon, 32)))) +
                   "': only http and https are fetched";
     } else {
       out.error = std::string("malformed URL: ") + curl_url_strerror(rc);
     }
     return out;
   }
-  out.scheme = lower(url_part(u.get(), CURLUPART_SCHEME));
+  out.scheme = core::ascii_lower(url_part(u.get(), CURLUPART_SCHEME));
   if (out.scheme != "http" && out.scheme != "https") {
     out.error = "unsupported scheme '" + core::to_valid_utf8(out.scheme) + "': only http and https are fetched";
     return out;
@@ -256,7 +253,7 @@ FetchableUrl check_fetchable(std::string_view url) {
   curl_url_set(u.get(), CURLUPART_USER, nullptr, 0);
   curl_url_set(u.get(), CURLUPART_PASSWORD, nullptr, 0);
   curl_url_set(u.get(), CURLUPART_FRAGMENT, nullptr, 0);
-  out.host = lower(url_part(u.get(), CURLUPART_HOST));
+  out.host = core::ascii_lower(url_part(u.get(), CURLUPART_HOST));
   if (out.host.size() > 2 && out.host.front() == '[') out.host = out.host.substr(1, out.host.size() - 2);
   if (out.host.empty()) {
     out.error = "URL has no host";
@@ -299,7 +296,7 @@ struct Fetcher::Impl {
       const auto second = first == std::string::npos ? std::string::npos : entry.find(':', first + 1);
       if (second == std::string::npos)
         throw std::invalid_argument("--resolve needs HOST:PORT:ADDR, got '" + entry + "'");
-      const std::string key = lower(entry.substr(0, second));
+      const std::string key = core::ascii_lower(entry.substr(0, second));
       std::string rest = entry.substr(second + 1);
       std::vector<std::string> addresses;
       size_t start = 0;

@@ -1,5 +1,7 @@
 #include "page/script_navigation.hpp"
 
+#include "core/text_safety.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -26,26 +28,6 @@ int hex(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // a lone surrogate half
-  if (cp > 0x10FFFF) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 struct Literal {
@@ -90,7 +72,7 @@ std::optional<Literal> read_literal(std::string_view s, size_t i, size_t& budget
       case '\n': break;  // control characters dropped; backslash-newline continues the line
       case 'x':
         if (k + 2 < s.size() && hex(s[k + 1]) >= 0 && hex(s[k + 2]) >= 0) {
-          append_utf8(lit.value, static_cast<uint32_t>(hex(s[k + 1]) * 16 + hex(s[k + 2])));
+          core::append_utf8(lit.value, static_cast<uint32_t>(hex(s[k + 1]) * 16 + hex(s[k + 2])));
           k += 2;
         }
         break;
@@ -100,13 +82,13 @@ std::optional<Literal> read_literal(std::string_view s, size_t i, size_t& budget
           size_t m = k + 2;
           while (m < s.size() && m < k + 10 && hex(s[m]) >= 0) cp = cp * 16 + static_cast<uint32_t>(hex(s[m++]));
           if (m < s.size() && s[m] == '}') {
-            append_utf8(lit.value, cp);
+            core::append_utf8(lit.value, cp);
             k = m;
           }
         } else if (k + 4 < s.size() && hex(s[k + 1]) >= 0 && hex(s[k + 2]) >= 0 && hex(s[k + 3]) >= 0 &&
                    hex(s[k + 4]) >= 0) {
           for (size_t m = 1; m <= 4; ++m) cp = cp * 16 + static_cast<uint32_t>(hex(s[k + m]));
-          append_utf8(lit.value, cp);
+          core::append_utf8(lit.value, cp);
           k += 4;
         }
         break;

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/ascii_text.hpp"
+
 // Small text helpers shared by the page module. Everything here is ASCII-folding only:
 // brand tokens, keywords and JavaScript identifiers are ASCII, and non-ASCII keywords
 // (Japanese, Russian, ...) are matched byte for byte in UTF-8.
@@ -12,7 +14,7 @@ inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c ==
 inline bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
-std::string ascii_lower(std::string_view s);
+using core::ascii_lower;
 std::string_view trim(std::string_view s);
 
 // Collapses runs of ASCII whitespace (and U+00A0) to one space and trims the ends.

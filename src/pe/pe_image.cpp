@@ -1,5 +1,7 @@
 #include "pe/pe_image.hpp"
 
+#include "core/text_safety.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -37,24 +39,6 @@ std::optional<PeImage> fail(std::string* error, std::string why) {
   return std::nullopt;
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // NUL-terminated UTF-16LE in [pos, end) to UTF-8 (unpaired surrogates become U+FFFD so
 // the result is always valid UTF-8 for JSON). Returns the units consumed including the
 // terminator, or the units up to `end` when there is none.
@@ -69,12 +53,12 @@ size_t read_utf16z(std::span<const uint8_t> b, size_t pos, size_t end, std::stri
     if (c >= 0xD800 && c <= 0xDBFF && at + 4 <= end) {
       const uint16_t lo = *u16(b, at + 2);
       if (lo >= 0xDC00 && lo <= 0xDFFF) {
-        append_utf8(out, 0x10000 + ((uint32_t{c} - 0xD800) << 10) + (lo - 0xDC00));
+        core::append_utf8(out, 0x10000 + ((uint32_t{c} - 0xD800) << 10) + (lo - 0xDC00));
         ++units;
         continue;
       }
     }
-    append_utf8(out, (c >= 0xD800 && c <= 0xDFFF) ? 0xFFFD : c);
+    core::append_utf8(out, c);  // a lone surrogate becomes U+FFFD there
   }
   return units;
 }

@@ -12,23 +12,10 @@ namespace {
 
 using json = nlohmann::json;
 
-const json& at(const json& j, const char* key) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  const auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-std::string text_of(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_null()) return {};
-  return dump_json(v, -1);
-}
-
 constexpr std::array<std::string_view, 5> kSeverities = {"critical", "high", "medium", "low", "info"};
 
 size_t severity_rank(const json& finding) {
-  const std::string s = text_of(at(finding, "severity"));
+  const std::string s = text_of(json_field(finding, "severity"));
   return static_cast<size_t>(std::find(kSeverities.begin(), kSeverities.end(), s) - kSeverities.begin());
 }
 
@@ -70,28 +57,29 @@ std::string csv_header() {
 }
 
 std::string csv_row(const json& report) {
-  const json& target = at(report, "target");
+  const json& target = json_field(report, "target");
   std::string ids;
   std::vector<std::string> seen;
   const json* top = nullptr;
-  const json& findings = at(report, "findings");
+  const json& findings = json_field(report, "findings");
   if (findings.is_array()) {
     for (const auto& f : findings) {
       if (top == nullptr || severity_rank(f) < severity_rank(*top)) top = &f;
-      std::string id = text_of(at(f, "id"));
+      std::string id = text_of(json_field(f, "id"));
       if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
       ids += (ids.empty() ? "" : " ") + id;
       seen.push_back(std::move(id));
     }
   }
   std::string errors;
-  const json& error_list = at(report, "errors");
+  const json& error_list = json_field(report, "errors");
   if (error_list.is_array())
     for (const auto& e : error_list) errors += (errors.empty() ? "" : "; ") + text_of(e);
-  return line({text_of(at(target, "input")), text_of(at(target, "kind")), text_of(at(report, "verdict")),
-               text_of(at(report, "score")), text_of(at(report, "vendor")), text_of(at(target, "change")),
-               text_of(at(target, "final_url")), ids, top == nullptr ? std::string() : text_of(at(*top, "summary")),
-               errors});
+  return line({text_of(json_field(target, "input")), text_of(json_field(target, "kind")),
+               text_of(json_field(report, "verdict")), text_of(json_field(report, "score")),
+               text_of(json_field(report, "vendor")), text_of(json_field(target, "change")),
+               text_of(json_field(target, "final_url")), ids,
+               top == nullptr ? std::string() : text_of(json_field(*top, "summary")), errors});
 }
 
 std::string to_csv(const std::vector<json>& reports) {

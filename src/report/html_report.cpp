@@ -8,6 +8,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "core/ascii_text.hpp"
 #include "core/text_safety.hpp"
 #include "report/json_report.hpp"
 
@@ -177,23 +178,9 @@ constexpr size_t kMaxDnsNames = 100;
 constexpr size_t kMaxHeaders = 200;
 constexpr size_t kMaxSearchBytes = size_t{16} * 1024;
 
-const json& at(const json& j, const char* key) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  const auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-// Any JSON value as text: strings as they are, the rest as compact JSON, null as "".
-std::string text_of(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_null()) return {};
-  return dump_json(v, -1);
-}
-
 const json& array_at(const json& j, const char* key) {
   static const json kEmpty = json::array();
-  const json& v = at(j, key);
+  const json& v = json_field(j, key);
   return v.is_array() ? v : kEmpty;
 }
 
@@ -209,12 +196,6 @@ std::string_view known_or_other(const std::array<std::string_view, N>& list, con
   const std::string s = text_of(value);
   const size_t r = rank_in(list, s);
   return r < N ? list[r] : std::string_view("other");
-}
-
-std::string ascii_lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
 }
 
 // The largest UTF-8 boundary at or below `max`.
@@ -270,7 +251,7 @@ void fact(std::string& out, std::string_view name, const json& value, const Html
   out += "</dd>";
 }
 
-std::string severity_of(const json& finding) { return text_of(at(finding, "severity")); }
+std::string severity_of(const json& finding) { return text_of(json_field(finding, "severity")); }
 
 // Findings in order of severity, most severe first; the sort is stable.
 std::vector<const json*> findings_by_severity(const json& report) {
@@ -284,19 +265,19 @@ std::vector<const json*> findings_by_severity(const json& report) {
 
 void render_certificate(std::string& out, const json& cert, size_t index, const HtmlReportOptions& o) {
   out += "<tr><td>" + std::to_string(index) + "</td><td><code>";
-  put(out, text_of(at(cert, "subject")), o.max_text_bytes);
+  put(out, text_of(json_field(cert, "subject")), o.max_text_bytes);
   out += "</code></td><td><code>";
-  put(out, text_of(at(cert, "issuer")), o.max_text_bytes);
+  put(out, text_of(json_field(cert, "issuer")), o.max_text_bytes);
   out += "</code></td><td>";
-  put(out, text_of(at(cert, "not_before")), o.max_text_bytes);
+  put(out, text_of(json_field(cert, "not_before")), o.max_text_bytes);
   out += " \xE2\x86\x92 ";
-  put(out, text_of(at(cert, "not_after")), o.max_text_bytes);
-  if (!at(cert, "age_days").is_null()) {
+  put(out, text_of(json_field(cert, "not_after")), o.max_text_bytes);
+  if (!json_field(cert, "age_days").is_null()) {
     out += "<br><span class=\"muted\">age ";
-    put(out, text_of(at(cert, "age_days")), o.max_text_bytes);
+    put(out, text_of(json_field(cert, "age_days")), o.max_text_bytes);
     out += " days</span>";
   }
-  if (at(cert, "self_issued") == true) out += "<br><span class=\"bad\">self-issued</span>";
+  if (json_field(cert, "self_issued") == true) out += "<br><span class=\"bad\">self-issued</span>";
   out += "</td><td>";
   const json& names = array_at(cert, "dns_names");
   for (size_t i = 0; i < names.size() && i < kMaxDnsNames; ++i) {
@@ -308,36 +289,36 @@ void render_certificate(std::string& out, const json& cert, size_t index, const 
   if (names.size() > kMaxDnsNames)
     out += " <span class=\"more\">+" + std::to_string(names.size() - kMaxDnsNames) + " more</span>";
   out += "</td><td class=\"nw\">";
-  const json& key = at(cert, "key");
-  put(out, text_of(at(key, "type")), o.max_text_bytes);
-  if (!at(key, "bits").is_null()) {
+  const json& key = json_field(cert, "key");
+  put(out, text_of(json_field(key, "type")), o.max_text_bytes);
+  if (!json_field(key, "bits").is_null()) {
     out += " ";
-    put(out, text_of(at(key, "bits")), o.max_text_bytes);
+    put(out, text_of(json_field(key, "bits")), o.max_text_bytes);
   }
   out += "</td><td><code>";
-  put(out, text_of(at(cert, "sha256")), o.max_text_bytes);
+  put(out, text_of(json_field(cert, "sha256")), o.max_text_bytes);
   out += "</code></td></tr>";
 }
 
 void render_hop(std::string& out, const json& hop, const HtmlReportOptions& o) {
   out += "<li><div>";
-  badge(out, "s-other", text_of(at(hop, "status")).empty() ? "-" : text_of(at(hop, "status")), o);
+  badge(out, "s-other", text_of(json_field(hop, "status")).empty() ? "-" : text_of(json_field(hop, "status")), o);
   out += " ";
-  put(out, text_of(at(hop, "method")), o.max_text_bytes);
+  put(out, text_of(json_field(hop, "method")), o.max_text_bytes);
   out += " ";
-  put_url(out, text_of(at(hop, "url")), o);
+  put_url(out, text_of(json_field(hop, "url")), o);
   out += "</div><div class=\"muted\">";
-  const std::string ip = text_of(at(hop, "ip"));
+  const std::string ip = text_of(json_field(hop, "ip"));
   if (!ip.empty()) {
     out += "address <code>";
-    put(out, ip + ":" + text_of(at(hop, "port")), o.max_text_bytes);
+    put(out, ip + ":" + text_of(json_field(hop, "port")), o.max_text_bytes);
     out += "</code>";
   }
-  if (!at(hop, "http_version").is_null()) {
+  if (!json_field(hop, "http_version").is_null()) {
     out += " \xC2\xB7 HTTP ";
-    put(out, text_of(at(hop, "http_version")), o.max_text_bytes);
+    put(out, text_of(json_field(hop, "http_version")), o.max_text_bytes);
   }
-  const json& timings = at(hop, "timings_ms");
+  const json& timings = json_field(hop, "timings_ms");
   if (timings.is_object() && !timings.empty()) {
     out += " \xC2\xB7 ms:";
     for (const auto& [name, value] : timings.items()) {
@@ -346,33 +327,33 @@ void render_hop(std::string& out, const json& hop, const HtmlReportOptions& o) {
     }
   }
   out += "</div>";
-  if (!at(hop, "error").is_null()) {
+  if (!json_field(hop, "error").is_null()) {
     out += "<div class=\"bad\">error: ";
-    put(out, text_of(at(hop, "error")), o.max_text_bytes);
+    put(out, text_of(json_field(hop, "error")), o.max_text_bytes);
     out += "</div>";
   }
-  const json& refused = at(hop, "refused");
+  const json& refused = json_field(hop, "refused");
   if (!refused.is_null()) {
     out += "<div class=\"bad\">refused: address ";
-    put(out, text_of(at(refused, "address")), o.max_text_bytes);
+    put(out, text_of(json_field(refused, "address")), o.max_text_bytes);
     out += " is in ";
-    put(out, text_of(at(refused, "range")), o.max_text_bytes);
+    put(out, text_of(json_field(refused, "range")), o.max_text_bytes);
     out += "</div>";
   }
-  const json& tls = at(hop, "tls");
+  const json& tls = json_field(hop, "tls");
   if (tls.is_object()) {
     out += "<div>TLS ";
-    put(out, text_of(at(tls, "version")), o.max_text_bytes);
+    put(out, text_of(json_field(tls, "version")), o.max_text_bytes);
     for (const char* key : {"cipher", "alpn"}) {
-      if (text_of(at(tls, key)).empty()) continue;
+      if (text_of(json_field(tls, key)).empty()) continue;
       out += " \xC2\xB7 ";
-      put(out, text_of(at(tls, key)), o.max_text_bytes);
+      put(out, text_of(json_field(tls, key)), o.max_text_bytes);
     }
-    if (at(tls, "verified") == true) {
+    if (json_field(tls, "verified") == true) {
       out += " \xC2\xB7 <span class=\"ok\">certificate verified</span>";
     } else {
       out += " \xC2\xB7 <span class=\"bad\">NOT verified: ";
-      put(out, text_of(at(tls, "verify_error")), o.max_text_bytes);
+      put(out, text_of(json_field(tls, "verify_error")), o.max_text_bytes);
       out += "</span>";
     }
     out += "</div>";
@@ -385,7 +366,7 @@ void render_hop(std::string& out, const json& hop, const HtmlReportOptions& o) {
       out += "</tbody></table>";
     }
   }
-  const json& headers = at(hop, "headers");
+  const json& headers = json_field(hop, "headers");
   if (headers.is_object() && !headers.empty()) {
     out += "<details><summary>" + std::to_string(headers.size()) +
            " response headers</summary><table class=\"inner\"><tbody>";
@@ -415,15 +396,15 @@ void render_findings(std::string& out, const json& report, const HtmlReportOptio
   for (size_t i = 0; i < findings.size() && i < o.max_findings; ++i) {
     const json& f = *findings[i];
     out += "<tr><td>";
-    badge(out, std::string("s-").append(known_or_other(kSeverities, at(f, "severity"))), severity_of(f), o);
+    badge(out, std::string("s-").append(known_or_other(kSeverities, json_field(f, "severity"))), severity_of(f), o);
     out += "</td><td class=\"nw\"><code>";
-    put(out, text_of(at(f, "id")), o.max_text_bytes);
+    put(out, text_of(json_field(f, "id")), o.max_text_bytes);
     out += "</code></td><td>";
-    put(out, text_of(at(f, "summary")), o.max_text_bytes);
+    put(out, text_of(json_field(f, "summary")), o.max_text_bytes);
     out += "</td><td><code>";
-    put(out, text_of(at(f, "location")), o.max_text_bytes);
+    put(out, text_of(json_field(f, "location")), o.max_text_bytes);
     out += "</code></td><td>";
-    const json& evidence = at(f, "evidence");
+    const json& evidence = json_field(f, "evidence");
     if (!evidence.is_null() && !(evidence.is_structured() && evidence.empty())) put_json(out, evidence, o);
     out += "</td></tr>";
   }
@@ -442,16 +423,16 @@ void render_members(std::string& out, const json& members, size_t& budget, size_
       continue;
     }
     --budget;
-    const json& depth_value = at(m, "depth");
+    const json& depth_value = json_field(m, "depth");
     const int64_t depth = depth_value.is_number_integer() ? depth_value.get<int64_t>() : 0;
     rows += "<tr><td class=\"d" + std::to_string(std::clamp<int64_t>(depth, 0, 8)) + "\"><code>";
-    put(rows, text_of(at(m, "path")), o.max_text_bytes);
+    put(rows, text_of(json_field(m, "path")), o.max_text_bytes);
     rows += "</code></td><td class=\"nw\">";
-    put(rows, text_of(at(m, "type")), o.max_text_bytes);
+    put(rows, text_of(json_field(m, "type")), o.max_text_bytes);
     rows += "</td><td class=\"nw\">";
-    put(rows, text_of(at(m, "size")), o.max_text_bytes);
+    put(rows, text_of(json_field(m, "size")), o.max_text_bytes);
     rows += "</td><td><code>";
-    put(rows, text_of(at(m, "sha256")), o.max_text_bytes);
+    put(rows, text_of(json_field(m, "sha256")), o.max_text_bytes);
     rows += "</code></td><td>";
     const json& ids = array_at(m, "findings");
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -477,20 +458,20 @@ void render_artifacts(std::string& out, const json& report, const HtmlReportOpti
   size_t hidden = 0;
   json loose = json::array();  // members of a `file` report: the artifacts themselves
   for (const auto& a : artifacts) {
-    if (text_of(at(a, "kind")) != "download") {
+    if (text_of(json_field(a, "kind")) != "download") {
       loose.push_back(a);
       continue;
     }
     out += "<h4>Download</h4><div class=\"box\"><dl class=\"facts\"><dt>link</dt><dd>";
-    put_url(out, text_of(at(a, "url")), o);
+    put_url(out, text_of(json_field(a, "url")), o);
     out += "</dd>";
-    if (!at(a, "final_url").is_null() && at(a, "final_url") != at(a, "url")) {
+    if (!json_field(a, "final_url").is_null() && json_field(a, "final_url") != json_field(a, "url")) {
       out += "<dt>final URL</dt><dd>";
-      put_url(out, text_of(at(a, "final_url")), o);
+      put_url(out, text_of(json_field(a, "final_url")), o);
       out += "</dd>";
     }
     for (const char* key : {"size", "type", "sha256", "found_at", "members", "findings", "error"})
-      fact(out, key, at(a, key), o);
+      fact(out, key, json_field(a, key), o);
     out += "</dl>";
     render_members(out, array_at(a, "member_list"), budget, hidden, o);
     out += "</div>";
@@ -507,21 +488,21 @@ void render_artifacts(std::string& out, const json& report, const HtmlReportOpti
 void render_page(std::string& out, const json& page, const HtmlReportOptions& o) {
   if (!page.is_object() || page.empty()) return;
   out += "<h4>Page</h4><dl class=\"facts\">";
-  for (const char* key : {"title", "og_site_name", "lang", "url"}) fact(out, key, at(page, key), o);
+  for (const char* key : {"title", "og_site_name", "lang", "url"}) fact(out, key, json_field(page, key), o);
   for (const char* key : {"downloads", "brands", "links"})
-    if (at(page, key).is_array()) fact(out, key, json(at(page, key).size()), o);
+    if (json_field(page, key).is_array()) fact(out, key, json(json_field(page, key).size()), o);
   out += "</dl><details><summary>page analysis</summary>";
   put_json(out, page, o);
   out += "</details>";
 }
 
 void render_details(std::string& out, const json& report, const HtmlReportOptions& o) {
-  const json& target = at(report, "target");
+  const json& target = json_field(report, "target");
   out += "<dl class=\"facts\">";
   if (target.is_object())
     for (const auto& [key, value] : target.items())
       if (key != "input") fact(out, key, value, o);
-  for (const char* key : {"vendor", "score", "elapsed_ms"}) fact(out, key, at(report, key), o);
+  for (const char* key : {"vendor", "score", "elapsed_ms"}) fact(out, key, json_field(report, key), o);
   out += "</dl>";
   const json& errors = array_at(report, "errors");
   if (!errors.empty()) {
@@ -540,7 +521,7 @@ void render_details(std::string& out, const json& report, const HtmlReportOption
     out += "</ol>";
   }
   render_findings(out, report, o);
-  render_page(out, at(report, "page"), o);
+  render_page(out, json_field(report, "page"), o);
   render_artifacts(out, report, o);
 }
 
@@ -557,17 +538,17 @@ struct Row {
 };
 
 int64_t score_of(const json& report) {
-  const json& s = at(report, "score");
+  const json& s = json_field(report, "score");
   return s.is_number() ? s.get<int64_t>() : 0;
 }
 
 // The visible row and its details, as one <tbody> the script can move as a unit.
 void render_report(std::string& out, const Row& row, size_t position, const HtmlReportOptions& o) {
   const json& r = *row.report;
-  const json& target = at(r, "target");
-  const std::string_view vclass = known_or_other(kVerdicts, at(r, "verdict"));
-  const std::string change = text_of(at(target, "change"));
-  const std::string_view cclass = known_or_other(kChanges, at(target, "change"));
+  const json& target = json_field(r, "target");
+  const std::string_view vclass = known_or_other(kVerdicts, json_field(r, "verdict"));
+  const std::string change = text_of(json_field(target, "change"));
+  const std::string_view cclass = known_or_other(kChanges, json_field(target, "change"));
   const auto findings = findings_by_severity(r);
   const size_t files = array_at(r, "artifacts").size();
 
@@ -575,32 +556,32 @@ void render_report(std::string& out, const Row& row, size_t position, const Html
          "</td><td>";
   badge(out, std::string("c-").append(cclass == "other" ? "none" : cclass), change.empty() ? "-" : change, o);
   out += "</td><td>";
-  badge(out, std::string("v-").append(vclass), text_of(at(r, "verdict")), o);
+  badge(out, std::string("v-").append(vclass), text_of(json_field(r, "verdict")), o);
   out += "</td><td>" + std::to_string(row.score) + "</td><td><span class=\"muted\">";
-  put(out, text_of(at(target, "kind")), o.max_text_bytes);
+  put(out, text_of(json_field(target, "kind")), o.max_text_bytes);
   out += "</span> ";
   put_url(out, row.input, o);
-  const std::string final_url = text_of(at(target, "final_url"));
+  const std::string final_url = text_of(json_field(target, "final_url"));
   if (!final_url.empty() && final_url != row.input) {
     out += "<br><span class=\"muted\">\xE2\x86\x92</span> ";
     put_url(out, final_url, o);
   }
-  const std::string title = text_of(at(at(r, "page"), "title"));
+  const std::string title = text_of(json_field(json_field(r, "page"), "title"));
   if (!title.empty()) {
     out += "<br><span class=\"title\">";
     put(out, title, 300);
     out += "</span>";
   }
   out += "</td><td>";
-  put(out, text_of(at(r, "vendor")), o.max_text_bytes);
+  put(out, text_of(json_field(r, "vendor")), o.max_text_bytes);
   out += "</td><td>";
   std::vector<std::string> ids;
   for (const json* f : findings) {
-    const std::string id = text_of(at(*f, "id"));
+    const std::string id = text_of(json_field(*f, "id"));
     if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
     ids.push_back(id);
     if (ids.size() <= 3) {
-      badge(out, std::string("s-").append(known_or_other(kSeverities, at(*f, "severity"))), id, o);
+      badge(out, std::string("s-").append(known_or_other(kSeverities, json_field(*f, "severity"))), id, o);
       out += " ";
     }
   }
@@ -622,25 +603,26 @@ void render_report(std::string& out, const Row& row, size_t position, const Html
 // What the script sorts and filters on; strings here are escaped by json_for_script.
 json row_data(const Row& row, size_t position) {
   const json& r = *row.report;
-  const json& target = at(r, "target");
+  const json& target = json_field(r, "target");
   const auto findings = findings_by_severity(r);
   std::string text = row.input;
   const auto add = [&text](const std::string& s) {
     if (!s.empty() && text.size() < kMaxSearchBytes) text += "\n" + s;
   };
-  for (const char* key : {"final_url", "url", "query", "source", "change", "kind"}) add(text_of(at(target, key)));
-  add(text_of(at(r, "verdict")));
-  add(text_of(at(r, "vendor")));
-  add(text_of(at(at(r, "page"), "title")));
+  for (const char* key : {"final_url", "url", "query", "source", "change", "kind"})
+    add(text_of(json_field(target, key)));
+  add(text_of(json_field(r, "verdict")));
+  add(text_of(json_field(r, "vendor")));
+  add(text_of(json_field(json_field(r, "page"), "title")));
   for (const json* f : findings) {
-    add(text_of(at(*f, "id")));
-    add(text_of(at(*f, "summary")));
+    add(text_of(json_field(*f, "id")));
+    add(text_of(json_field(*f, "summary")));
   }
   for (const auto& e : array_at(r, "errors")) add(text_of(e));
   for (const auto& a : array_at(r, "artifacts")) {
-    add(text_of(at(a, "url")));
-    add(text_of(at(a, "path")));
-    add(text_of(at(a, "sha256")));
+    add(text_of(json_field(a, "url")));
+    add(text_of(json_field(a, "path")));
+    add(text_of(json_field(a, "sha256")));
   }
   text = display_text(std::string_view(text).substr(0, utf8_cut(text, kMaxSearchBytes)), true);
 
@@ -649,13 +631,13 @@ json row_data(const Row& row, size_t position) {
   d["change"] = row.change_rank;
   d["verdict"] = row.verdict_rank;
   d["score"] = row.score;
-  d["target"] = ascii_lower(display_text(row.input.substr(0, utf8_cut(row.input, 512))));
-  d["vendor"] = ascii_lower(display_text(text_of(at(r, "vendor"))));
+  d["target"] = core::ascii_lower(display_text(row.input.substr(0, utf8_cut(row.input, 512))));
+  d["vendor"] = core::ascii_lower(display_text(text_of(json_field(r, "vendor"))));
   d["findings"] = findings.empty() ? 0
                                    : 100 * (kSeverities.size() - rank_in(kSeverities, severity_of(*findings[0]))) +
                                          std::min<size_t>(findings.size(), 99);
   d["files"] = array_at(r, "artifacts").size();
-  d["v"] = known_or_other(kVerdicts, at(r, "verdict"));
+  d["v"] = known_or_other(kVerdicts, json_field(r, "verdict"));
   d["fresh"] = row.change_rank < 2;
   d["text"] = std::move(text);
   return d;
@@ -753,9 +735,9 @@ std::string to_html(const std::vector<nlohmann::json>& reports, const HtmlReport
   std::vector<Row> rows;
   rows.reserve(reports.size());
   for (const auto& r : reports) {
-    rows.push_back({&r, rank_in(kVerdicts, text_of(at(r, "verdict"))),
-                    rank_in(kChanges, text_of(at(at(r, "target"), "change"))), score_of(r),
-                    text_of(at(at(r, "target"), "input"))});
+    rows.push_back({&r, rank_in(kVerdicts, text_of(json_field(r, "verdict"))),
+                    rank_in(kChanges, text_of(json_field(json_field(r, "target"), "change"))), score_of(r),
+                    text_of(json_field(json_field(r, "target"), "input"))});
   }
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     const bool fresh_a = a.change_rank < 2;

@@ -16,4 +16,10 @@ nlohmann::json to_json(core::Report&& report);  // cheaper: moves the report's p
 // attacker bytes can never make the output unparsable. `indent` < 0 gives one line (jsonl).
 std::string dump_json(const nlohmann::json& value, int indent);
 
+// For renderers that read reports back from their JSON: a missing key (or a value that
+// is not an object) gives null, and any value reads as text (null as "", strings as they
+// are, the rest as compact JSON).
+const nlohmann::json& json_field(const nlohmann::json& object, const char* key);
+std::string text_of(const nlohmann::json& value);
+
 }  // namespace impostor::report

@@ -14,19 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-const json& at(const json& j, const char* key) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  const auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-std::string text_of(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_null()) return {};
-  return dump_json(v, -1);
-}
-
 // Only valid UTF-8 goes into the tree, so building and dumping never throw.
 std::string clean(std::string_view text) { return display_text(text); }
 
@@ -57,8 +44,8 @@ std::string family_description(std::string_view id) {
 }
 
 json target_location(const json& target, const std::string& location) {
-  const std::string kind = text_of(at(target, "kind"));
-  const std::string input = text_of(at(target, "input"));
+  const std::string kind = text_of(json_field(target, "kind"));
+  const std::string input = text_of(json_field(target, "input"));
   json loc = json::object();
   json logical = json::array();
   if (kind == "url" || kind == "file") {
@@ -110,14 +97,14 @@ json to_sarif(const std::vector<json>& reports) {
   std::map<std::string, size_t> verdicts;
 
   for (const auto& report : reports) {
-    const json& target = at(report, "target");
-    const std::string verdict = clean(text_of(at(report, "verdict")));
+    const json& target = json_field(report, "target");
+    const std::string verdict = clean(text_of(json_field(report, "verdict")));
     ++verdicts[verdict];
-    const json& findings = at(report, "findings");
+    const json& findings = json_field(report, "findings");
     if (findings.is_array()) {
       for (const auto& f : findings) {
-        const std::string id = clean(text_of(at(f, "id")));
-        const std::string severity = clean(text_of(at(f, "severity")));
+        const std::string id = clean(text_of(json_field(f, "id")));
+        const std::string severity = clean(text_of(json_field(f, "severity")));
         const size_t rank = severity_rank(severity);
         auto [it, added] = rule_index.try_emplace(id, rules.size());
         if (added) {
@@ -137,24 +124,24 @@ json to_sarif(const std::vector<json>& reports) {
             rules[it->second]["defaultConfiguration"]["level"] = sarif_level(severity);
           }
         }
-        std::string message = clean(text_of(at(f, "summary")));
+        std::string message = clean(text_of(json_field(f, "summary")));
         if (message.empty()) message = id;
         json properties = {{"verdict", verdict},
                            {"severity", severity},
-                           {"target", clean(text_of(at(target, "input")))},
-                           {"targetKind", clean(text_of(at(target, "kind")))},
-                           {"evidence", at(f, "evidence")}};
-        const std::string change = text_of(at(target, "change"));
+                           {"target", clean(text_of(json_field(target, "input")))},
+                           {"targetKind", clean(text_of(json_field(target, "kind")))},
+                           {"evidence", json_field(f, "evidence")}};
+        const std::string change = text_of(json_field(target, "change"));
         if (!change.empty()) properties["change"] = clean(change);
         results.push_back({{"ruleId", id},
                            {"ruleIndex", it->second},
                            {"level", sarif_level(severity)},
                            {"message", {{"text", message}}},
-                           {"locations", json::array({target_location(target, text_of(at(f, "location")))})},
+                           {"locations", json::array({target_location(target, text_of(json_field(f, "location")))})},
                            {"properties", std::move(properties)}});
       }
     }
-    const json& errors = at(report, "errors");
+    const json& errors = json_field(report, "errors");
     if (errors.is_array()) {
       for (const auto& e : errors) {
         notifications.push_back({{"level", "error"},

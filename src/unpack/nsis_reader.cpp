@@ -1,5 +1,7 @@
 #include "unpack/nsis_reader.hpp"
 
+#include "core/text_safety.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -98,19 +100,6 @@ void append_var(std::string& out, uint32_t idx) {
   }
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // An NSIS string with its variable, shell-folder and language codes spelled out.
 std::string nsis_string(std::span<const uint8_t> strings, size_t index, bool unicode) {
   std::string out;
@@ -124,7 +113,7 @@ std::string nsis_string(std::span<const uint8_t> strings, size_t index, bool uni
         at += 2;
         const uint32_t arg = strings[at] | (strings[at + 1] << 8);
         if (c == 4) {
-          append_utf8(out, arg);
+          core::append_utf8(out, arg);
         } else if (c == 3) {
           append_var(out, arg & 0x7FFF);
         } else {
@@ -135,7 +124,7 @@ std::string nsis_string(std::span<const uint8_t> strings, size_t index, bool uni
       if (c >= 0xD800 && c < 0xE000) {
         out += '_';  // surrogates: names here are for display only
       } else {
-        append_utf8(out, c < 0x20 ? '_' : c);
+        core::append_utf8(out, c < 0x20 ? '_' : c);
       }
     }
   } else {
@@ -147,7 +136,7 @@ std::string nsis_string(std::span<const uint8_t> strings, size_t index, bool uni
         if (at + 2 >= strings.size()) break;
         const uint32_t arg = (strings[at + 1] & 0x7Fu) | ((strings[at + 2] & 0x7Fu) << 7);
         if (c == 252) {
-          append_utf8(out, strings[at + 1]);
+          core::append_utf8(out, strings[at + 1]);
         } else if (c == 253) {
           append_var(out, arg);
         } else {
@@ -156,7 +145,7 @@ std::string nsis_string(std::span<const uint8_t> strings, size_t index, bool uni
         at += 2;
         continue;
       }
-      append_utf8(out, c < 0x20 ? '_' : c);  // Latin-1 shown as itself
+      core::append_utf8(out, c < 0x20 ? '_' : c);  // Latin-1 shown as itself
     }
   }
   std::replace(out.begin(), out.end(), '\\', '/');

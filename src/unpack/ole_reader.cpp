@@ -1,5 +1,7 @@
 #include "unpack/ole_reader.hpp"
 
+#include "core/text_safety.hpp"
+
 #include <gsf/gsf.h>
 
 #include <algorithm>
@@ -35,24 +37,6 @@ uint32_t le32(std::span<const uint8_t> b, size_t at) {
          (static_cast<uint32_t>(b[at + 2]) << 16) | (static_cast<uint32_t>(b[at + 3]) << 24);
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // A directory entry name the way libgsf spells it (UTF-16LE to UTF-8; "" when the
 // UTF-16 is ill-formed), so our verdict on an entry can be matched to libgsf's child.
 std::string dirent_name(std::span<const uint8_t> entry) {
@@ -80,7 +64,7 @@ std::string dirent_name(std::span<const uint8_t> entry) {
     } else if (u >= 0xDC00 && u < 0xE000) {
       return {};
     }
-    append_utf8(out, u);
+    core::append_utf8(out, u);
   }
   return out;
 }
@@ -402,7 +386,7 @@ std::string latin1_or_utf8(std::string_view s) {
   bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (ascii) return std::string(s);
   std::string out;
-  for (const char c : s) append_utf8(out, static_cast<unsigned char>(c));
+  for (const char c : s) core::append_utf8(out, static_cast<unsigned char>(c));
   return out;
 }
 

@@ -3,9 +3,9 @@
 #include <string>
 #include <string_view>
 
-namespace impostor::domain {
+namespace impostor::core {
 
-// ASCII-only helpers shared by the domain module: host names are compared and folded in
+// ASCII-only helpers: host names, header values and markup keywords are compared and folded in
 // ASCII; everything beyond ASCII goes through libidn2 and ICU instead.
 inline bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -18,4 +18,4 @@ inline std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-}  // namespace impostor::domain
+}  // namespace impostor::core
