@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <set>
@@ -113,6 +114,28 @@ class VendorFileReader {
     return out;
   }
 
+  // Shodan favicon hashes are signed 32-bit integers.
+  std::vector<int32_t> int32s_at(const toml::table& table, std::string_view key, std::string_view where) {
+    std::vector<int32_t> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return out;
+    const auto* array = node->as_array();
+    if (array == nullptr) {
+      problem(node->source(), "'" + std::string(key) + "' in " + std::string(where) +
+                                  " must be an array of integers, not " + type_name(*node));
+      return out;
+    }
+    for (const auto& element : *array) {
+      const auto* i = element.as_integer();
+      if (i == nullptr || i->get() < INT32_MIN || i->get() > INT32_MAX) {
+        problem(element.source(), "'" + std::string(key) + "' must hold only 32-bit signed integers");
+        continue;
+      }
+      out.push_back(static_cast<int32_t>(i->get()));
+    }
+    return out;
+  }
+
   const toml::table* table_at(const toml::table& table, std::string_view key) {
     const toml::node* node = table.get(key);
     if (node == nullptr) return nullptr;
@@ -183,6 +206,20 @@ bool is_hex(std::string_view t, size_t min, size_t max) {
 
 bool is_spki_pin(std::string_view t) { return is_hex(t, 64, 64); }
 
+bool is_product_name(std::string_view t) {
+  return t.size() >= 3 && t.size() <= 63 &&
+         std::none_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+}
+
+// Dotted decimal numbers (5.0.0, 15.0.2.6): the form vendors print in version info.
+bool is_version(std::string_view t) {
+  if (t.empty() || t.size() > 31 || t.front() == '.' || t.back() == '.') return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '.' ? t[i - 1] == '.' : (t[i] < '0' || t[i] > '9')) return false;
+  }
+  return true;
+}
+
 std::string stem_of(const std::string& source_name) { return std::filesystem::path(source_name).stem().string(); }
 
 }  // namespace
@@ -201,7 +238,8 @@ AllowlistLoad parse_vendor_file(std::string_view text, const std::string& source
   VendorFileReader r(source_name, load.problems);
   Vendor v;
   v.source_file = source_name;
-  r.check_keys(root, {"id", "name", "company", "brand", "domains", "downloads", "tls", "signing"}, "the file");
+  r.check_keys(root, {"id", "name", "company", "brand", "domains", "downloads", "tls", "signing", "versions"},
+               "the file");
   v.id = r.string_at(root, "id", true, "the file").value_or("");
   if (!v.id.empty() && v.id != stem_of(source_name))
     r.problem(root.get("id")->source(), "id '" + v.id + "' must equal the file name '" + stem_of(source_name) + "'");
@@ -209,9 +247,14 @@ AllowlistLoad parse_vendor_file(std::string_view text, const std::string& source
   v.company = r.string_at(root, "company", true, "the file").value_or("");
 
   if (const auto* brand = r.table_at(root, "brand")) {
-    r.check_keys(*brand, {"tokens", "distinctive"}, "[brand]");
+    r.check_keys(*brand, {"tokens", "distinctive", "product_names", "favicon_mmh3", "favicon_sha256"}, "[brand]");
     v.brand_tokens = r.strings_at(*brand, "tokens", false, "[brand]", is_token, "token (3-63 of a-z0-9)");
     v.distinctive_tokens = r.strings_at(*brand, "distinctive", false, "[brand]", is_token, "token (3-63 of a-z0-9)");
+    v.product_names = r.strings_at(*brand, "product_names", false, "[brand]", is_product_name,
+                                   "product name (3-63 characters, no control characters)");
+    v.favicon_mmh3 = r.int32s_at(*brand, "favicon_mmh3", "[brand]");
+    v.favicon_sha256 =
+        r.strings_at(*brand, "favicon_sha256", false, "[brand]", is_spki_pin, "SHA-256 (64 lowercase hex)");
     if (v.brand_tokens.empty() && v.distinctive_tokens.empty())
       r.problem(brand->source(), "[brand] needs at least one of 'tokens' or 'distinctive'");
   } else if (!root.contains("brand")) {
@@ -262,6 +305,15 @@ AllowlistLoad parse_vendor_file(std::string_view text, const std::string& source
       else
         v.revoked_certificates.push_back(std::move(c));
     }
+  }
+
+  if (const auto* versions = r.table_at(root, "versions")) {
+    r.check_keys(*versions, {"minimum", "source"}, "[versions]");
+    v.minimum_version = r.string_at(*versions, "minimum", true, "[versions]").value_or("");
+    v.minimum_version_source = r.string_at(*versions, "source", true, "[versions]").value_or("");
+    if (!v.minimum_version.empty() && !is_version(v.minimum_version))
+      r.problem(versions->get("minimum")->source(),
+                "minimum '" + v.minimum_version + "' must be dotted numbers such as 5.0.0");
   }
 
   if (load.problems.empty()) load.allowlist.vendors.push_back(std::move(v));

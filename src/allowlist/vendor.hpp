@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,9 @@ struct Vendor {
   std::string company;
   std::vector<std::string> brand_tokens;        // matched on token boundaries
   std::vector<std::string> distinctive_tokens;  // matched anywhere in a label
+  std::vector<std::string> product_names;       // "Zoom Workplace": phrases a fake page or installer claims
+  std::vector<int32_t> favicon_mmh3;            // the official favicon, hashed the Shodan way
+  std::vector<std::string> favicon_sha256;      // and by SHA-256 (lowercase hex)
   std::vector<std::string> official_domains;    // and all their subdomains
   std::vector<OtherOwner> other_owners;
   std::vector<std::string> download_hosts;
@@ -33,6 +37,9 @@ struct Vendor {
   std::vector<std::string> authenticode_publishers;
   std::vector<std::string> macos_team_ids;
   std::vector<RevokedCertificate> revoked_certificates;
+  // Installers below this version are genuine but unsafe (a published advisory); empty when unset.
+  std::string minimum_version;
+  std::string minimum_version_source;
   std::string source_file;
 };
 

@@ -49,7 +49,11 @@ std::vector<page::BrandTerms> brand_terms(const allowlist::Allowlist& allowlist)
     t.display_name = v.name;
     t.brand_tokens = v.brand_tokens;
     t.brand_tokens.insert(t.brand_tokens.end(), v.distinctive_tokens.begin(), v.distinctive_tokens.end());
-    t.product_names.push_back(v.name);
+    t.product_names = v.product_names;
+    if (std::find(t.product_names.begin(), t.product_names.end(), v.name) == t.product_names.end())
+      t.product_names.push_back(v.name);
+    t.favicon_mmh3 = v.favicon_mmh3;
+    t.favicon_sha256 = v.favicon_sha256;
     out.push_back(std::move(t));
   }
   return out;

@@ -70,6 +70,47 @@ TEST_CASE("a minimal vendor file parses") {
   CHECK(load.allowlist.vendors.at(0).official_domains.at(0) == "acme.example");
 }
 
+TEST_CASE("product names, favicon hashes and the minimum version load") {
+  std::string text = kMinimal;
+  text.replace(text.find("[domains]"), 9,
+               "product_names = [\"Acme Meetings\"]\nfavicon_mmh3 = [-2147483648, 116323821]\n"
+               "favicon_sha256 = [\"" +
+                   std::string(64, 'a') + "\"]\n[domains]");
+  text += "[versions]\nminimum = \"4.6.9\"\nsource = \"advisory\"\n";
+  const auto load = parse_vendor_file(text, "acme.toml");
+  INFO(problems_of(load));
+  REQUIRE(load.ok());
+  const auto& v = load.allowlist.vendors.at(0);
+  CHECK(v.product_names == std::vector<std::string>{"Acme Meetings"});
+  CHECK(v.favicon_mmh3 == std::vector<int32_t>{INT32_MIN, 116323821});
+  CHECK(v.favicon_sha256.at(0) == std::string(64, 'a'));
+  CHECK(v.minimum_version == "4.6.9");
+  CHECK(v.minimum_version_source == "advisory");
+
+  SUBCASE("bad values are problems with their place") {
+    for (const auto& [bad, message] : std::vector<std::pair<std::string, std::string>>{
+             {"favicon_mmh3 = [4294967296]", "32-bit signed integers"},
+             {"favicon_mmh3 = \"1\"", "must be an array of integers"},
+             {"favicon_sha256 = [\"ABC\"]", "invalid SHA-256"},
+             {"product_names = [\"a\\u0001b\"]", "invalid product name"}}) {
+      std::string t = kMinimal;
+      t.replace(t.find("[domains]"), 9, bad + "\n[domains]");
+      const auto l = parse_vendor_file(t, "acme.toml");
+      INFO(bad);
+      CHECK(problems_of(l).find("acme.toml:6:") != std::string::npos);
+      CHECK(problems_of(l).find(message) != std::string::npos);
+    }
+    for (const auto& [bad, message] : std::vector<std::pair<std::string, std::string>>{
+             {"minimum = \"5.0-beta\"\nsource = \"x\"", "must be dotted numbers"},
+             {"minimum = \"5..0\"\nsource = \"x\"", "must be dotted numbers"},
+             {"minimum = \"5.0\"", "missing key 'source'"}}) {
+      const auto l = parse_vendor_file(std::string(kMinimal) + "[versions]\n" + bad + "\n", "acme.toml");
+      INFO(bad);
+      CHECK(problems_of(l).find(message) != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("loader problems carry file:line:column") {
   SUBCASE("unknown key") {
     const auto load = parse_vendor_file(std::string(kMinimal) + "colour = \"red\"\n", "acme.toml");
