@@ -174,7 +174,23 @@ int run_crawl(const CommonOptions& given, CrawlOptions& options) {
       if (item->rank) details["rank"] = *item->rank;
       if (!item->source.empty()) details["source"] = item->source;
       if (shard) details["shard"] = options.shard;
-      // Rendered here, on this worker, so the lock below only covers the commit and the write.
+      const auto fetchable = net::check_fetchable(item->url);
+      const std::string key = fetchable.ok() ? fetchable.url : item->url;
+      store::Change change = store::Change::new_url;
+      if (history) {
+        try {
+          std::lock_guard lock(out_mutex);
+          change = history->change_since_last(scan, key, report);
+        } catch (const std::exception& e) {
+          std::lock_guard lock(out_mutex);
+          failed = true;
+          failure = e.what();
+          return;
+        }
+        details["change"] = std::string(store::to_string(change));
+        details["scan"] = scan;
+      }
+      // Rendered once, here on this worker, so the lock below only covers the commit and the write.
       const std::string line = report::dump_json(report::to_json(report), -1);
       std::string final_host;
       if (details.contains("final_url"))
@@ -182,23 +198,13 @@ int run_crawl(const CommonOptions& given, CrawlOptions& options) {
       std::vector<std::string> hashes;
       for (const auto& a : report.artifacts)
         if (a.contains("sha256") && a["sha256"].is_string()) hashes.push_back(a["sha256"].get<std::string>());
-      const auto fetchable = net::check_fetchable(item->url);
-      const std::string key = fetchable.ok() ? fetchable.url : item->url;
       std::lock_guard lock(out_mutex);
       try {
         // Committed before it is written out: a kill between the two loses no result
         // from the history, and --resume never scans it again.
-        if (history) {
-          const auto change = history->record(scan, key, report, line, final_host, hashes);
-          report.target.details["change"] = std::string(store::to_string(change));
-          report.target.details["scan"] = scan;
-        }
+        if (history) history->record(scan, key, report, change, line, final_host, hashes);
         const bool flagged = report.verdict == core::Verdict::suspicious || report.verdict == core::Verdict::malicious;
-        if (history) {
-          writer.add(std::move(report));
-        } else {
-          writer.add(std::move(report), line);
-        }
+        writer.add(std::move(report), line);
         progress.tick(flagged);
       } catch (const std::exception& e) {
         failed = true;

@@ -173,22 +173,23 @@ std::unordered_set<std::string> ScanHistory::done_urls(int64_t scan) {
   return out;
 }
 
-Change ScanHistory::record(int64_t scan, const std::string& url, const core::Report& report,
-                           const std::string& report_json, const std::string& final_host,
-                           const std::vector<std::string>& file_hashes) {
+Change ScanHistory::change_since_last(int64_t scan, const std::string& url, const core::Report& report) {
+  auto s = prepare(db_,
+                   "SELECT verdict, findings FROM results WHERE url=?1 AND scan_id<?2 "
+                   "ORDER BY scan_id DESC LIMIT 1");
+  bind_text(s.get(), 1, url);
+  sqlite3_bind_int64(s.get(), 2, scan);
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return Change::new_url;
+  const bool same = column_text(s.get(), 0) == core::to_string(report.verdict) &&
+                    column_text(s.get(), 1) == joined(finding_keys(report));
+  return same ? Change::same : Change::changed;
+}
+
+void ScanHistory::record(int64_t scan, const std::string& url, const core::Report& report, Change change,
+                         const std::string& report_json, const std::string& final_host,
+                         const std::vector<std::string>& file_hashes) {
   const std::string verdict(core::to_string(report.verdict));
   const std::string findings = joined(finding_keys(report));
-  Change change = Change::new_url;
-  {
-    auto s = prepare(db_,
-                     "SELECT verdict, findings FROM results WHERE url=?1 AND scan_id<?2 "
-                     "ORDER BY scan_id DESC LIMIT 1");
-    bind_text(s.get(), 1, url);
-    sqlite3_bind_int64(s.get(), 2, scan);
-    if (sqlite3_step(s.get()) == SQLITE_ROW)
-      change =
-          column_text(s.get(), 0) == verdict && column_text(s.get(), 1) == findings ? Change::same : Change::changed;
-  }
   const std::string now = now_iso();
   exec("BEGIN IMMEDIATE");
   try {
@@ -226,7 +227,6 @@ Change ScanHistory::record(int64_t scan, const std::string& url, const core::Rep
     if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
-  return change;
 }
 
 void ScanHistory::finish_scan(int64_t scan) {

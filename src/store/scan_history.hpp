@@ -51,11 +51,15 @@ class ScanHistory {
   int64_t begin_scan(const std::string& input, const std::string& shard, bool resume);
   // URLs that already have a committed result in `scan`: skipped on resume.
   std::unordered_set<std::string> done_urls(int64_t scan);
-  // Records one result, marks it against the URL's previous scan, and updates first/last
-  // seen of the URL, its final host and every downloaded file hash. Commits before return.
-  // `report_json` is the rendered report, kept whole for later reading.
-  Change record(int64_t scan, const std::string& url, const core::Report& report, const std::string& report_json,
-                const std::string& final_host, const std::vector<std::string>& file_hashes);
+  // How `report` compares with the URL's result in the latest earlier scan: read before the
+  // report is rendered, so the rendered report can say it.
+  Change change_since_last(int64_t scan, const std::string& url, const core::Report& report);
+  // Records one result with its change mark, and updates first/last seen of the URL, its
+  // final host and every downloaded file hash. Commits before return. `report_json` is the
+  // rendered report, kept whole for later reading.
+  void record(int64_t scan, const std::string& url, const core::Report& report, Change change,
+              const std::string& report_json, const std::string& final_host,
+              const std::vector<std::string>& file_hashes);
   void finish_scan(int64_t scan);
 
   std::vector<ScanInfo> scans(size_t limit = 50);
