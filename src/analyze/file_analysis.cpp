@@ -9,8 +9,10 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 
+#include "analyze/signature_check.hpp"
 #include "core/verdict_policy.hpp"
 #include "scan/digest.hpp"
 #include "unpack/archive_walker.hpp"
@@ -96,20 +98,21 @@ struct MemberResult {
   unpack::Member member;  // blob released once scanned
   std::string sha256, md5;
   std::vector<core::Finding> findings;
+  std::optional<SignedFile> signature;  // for the types that carry one
 };
 
 // Hands each member to the pool; results land in a deque (stable addresses) by visit order.
 class ScanningVisitor final : public unpack::MemberVisitor {
  public:
   ScanningVisitor(core::WorkerPool& pool, std::vector<std::unique_ptr<scan::YaraScanner>>& scanners,
-                  const scan::HashList& good, const scan::HashList& bad)
-      : pool_(pool), scanners_(scanners), good_(good), bad_(bad) {}
+                  const scan::HashList& good, const scan::HashList& bad, const sign::TrustStore* trust)
+      : pool_(pool), scanners_(scanners), good_(good), bad_(bad), trust_(trust) {}
 
   void visit(const unpack::Member& member) override {
     MemberResult* slot = nullptr;
     {
       std::lock_guard lock(mutex_);
-      results_.push_back({member, {}, {}, {}});
+      results_.push_back({member, {}, {}, {}, {}});
       slot = &results_.back();
     }
     pool_.submit([this, slot](size_t worker) {
@@ -160,6 +163,10 @@ class ScanningVisitor final : public unpack::MemberVisitor {
       auto found = scanners_[worker]->scan(bytes, ctx);
       r.findings.insert(r.findings.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
+    if (trust_) {
+      r.signature = check_signature(r.member.path, r.member.name, r.member.type, bytes, *trust_);
+      if (r.signature) r.signature->depth = r.member.depth;
+    }
     r.member.blob.reset();  // memory goes back as soon as the member is judged
   }
 
@@ -167,6 +174,7 @@ class ScanningVisitor final : public unpack::MemberVisitor {
   std::vector<std::unique_ptr<scan::YaraScanner>>& scanners_;
   const scan::HashList& good_;
   const scan::HashList& bad_;
+  const sign::TrustStore* trust_;
   std::mutex mutex_;
   std::deque<MemberResult> results_;
 };
@@ -175,12 +183,13 @@ class ScanningVisitor final : public unpack::MemberVisitor {
 
 FileScanner::FileScanner(const unpack::FormatRegistry& formats, const unpack::WalkLimits& limits,
                          std::shared_ptr<scan::YaraRules> rules, scan::HashList known_good, scan::HashList known_bad,
-                         size_t threads)
+                         size_t threads, SignatureChecks signatures)
     : formats_(formats),
       limits_(limits),
       rules_(std::move(rules)),
       known_good_(std::move(known_good)),
       known_bad_(std::move(known_bad)),
+      signatures_(std::move(signatures)),
       pool_(std::min<size_t>(std::max<size_t>(threads, 1), 32), 2 * std::max<size_t>(threads, 1)) {
   for (size_t i = 0; i < pool_.size(); ++i)
     scanners_.push_back(rules_ ? std::make_unique<scan::YaraScanner>(*rules_) : nullptr);
@@ -229,24 +238,51 @@ void FileScanner::examine(const std::string& name, std::shared_ptr<unpack::Blob>
   // One file at a time: the pool's idle wait below is for this file's members only.
   const std::lock_guard lock(examine_mutex_);
   report.target.details["size"] = blob->size();
-  ScanningVisitor visitor(pool_, scanners_, known_good_, known_bad_);
+  ScanningVisitor visitor(pool_, scanners_, known_good_, known_bad_,
+                          signatures_.enabled() ? signatures_.trust.get() : nullptr);
   const unpack::ArchiveWalker walker(formats_, limits_);
   auto outcome = walker.walk(name, std::move(blob), visitor);
   pool_.wait_idle();
   for (auto& f : outcome.findings) report.findings.push_back(std::move(f));
+
+  // What containers declared about themselves (MSI Manufacturer, ProductName, …), by container.
+  std::map<std::string, std::map<std::string, std::string>> declared;
+  for (const auto& p : outcome.properties) declared[p.container][p.key] = p.value;
+  if (!declared.empty()) report.target.details["properties"] = declared;
+
+  // Signatures are judged once the walk is over: a container's properties and its
+  // parents' signatures are known only then.
+  std::vector<SignedFile> signed_files;
   for (auto& r : visitor.results()) {
+    if (!r.signature) continue;
+    if (const auto it = declared.find(r.member.path); it != declared.end()) {
+      for (const auto& [k, v] : it->second) r.signature->claims.properties.emplace(k, v);
+      if (const auto v = it->second.find("ProductVersion"); v != it->second.end() && r.signature->version.empty())
+        r.signature->version = v->second;
+    }
+    signed_files.push_back(*r.signature);
+  }
+  std::map<std::string, std::vector<core::Finding>> sign_findings;
+  if (signatures_.enabled())
+    for (auto& f : judge_signatures(*signatures_.allowlist, signed_files))
+      sign_findings[f.location].push_back(std::move(f));
+
+  for (auto& r : visitor.results()) {
+    if (auto it = sign_findings.find(r.member.path); it != sign_findings.end()) {
+      for (auto& f : it->second) r.findings.push_back(std::move(f));
+      sign_findings.erase(it);
+    }
     nlohmann::json ids = nlohmann::json::array();
     for (const auto& f : r.findings) ids.push_back(f.id);
-    report.artifacts.push_back({{"path", r.member.path},
-                                {"type", r.member.type},
-                                {"size", r.member.size},
-                                {"depth", r.member.depth},
-                                {"sha256", r.sha256},
-                                {"md5", r.md5},
-                                {"findings", ids}});
+    nlohmann::json artifact = {{"path", r.member.path},   {"type", r.member.type}, {"size", r.member.size},
+                               {"depth", r.member.depth}, {"sha256", r.sha256},    {"md5", r.md5},
+                               {"findings", ids}};
+    if (r.signature) artifact["signature"] = signature_summary(r.signature->signature);
+    report.artifacts.push_back(std::move(artifact));
     if (r.member.depth == 0) {
       report.target.details["sha256"] = r.sha256;
       report.target.details["type"] = r.member.type;
+      if (r.signature) report.target.details["signature"] = std::string(sign::to_string(r.signature->signature.status));
     }
     for (auto& f : r.findings) report.findings.push_back(std::move(f));
   }

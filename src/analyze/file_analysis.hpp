@@ -4,15 +4,25 @@
 #include <string>
 #include <vector>
 
+#include "allowlist/vendor.hpp"
 #include "core/report.hpp"
 #include "core/worker_pool.hpp"
 #include "scan/hash_list.hpp"
 #include "scan/yara_rules.hpp"
 #include "scan/yara_scanner.hpp"
+#include "sign/trust_store.hpp"
 #include "unpack/format_reader.hpp"
 #include "unpack/walk_limits.hpp"
 
 namespace impostor::analyze {
+
+// What signature checks need: the vendors (who may sign what) and the roots a signer
+// must chain to. Without both, signatures are not checked.
+struct SignatureChecks {
+  std::shared_ptr<const allowlist::Allowlist> allowlist;
+  std::shared_ptr<const sign::TrustStore> trust;
+  bool enabled() const { return allowlist && trust; }
+};
 
 // Everything a file analysis needs, loaded once and shared: formats, limits, compiled
 // rules, hash lists, the worker pool and one YARA scanner per worker.
@@ -20,7 +30,7 @@ class FileScanner {
  public:
   FileScanner(const unpack::FormatRegistry& formats, const unpack::WalkLimits& limits,
               std::shared_ptr<scan::YaraRules> rules, scan::HashList known_good, scan::HashList known_bad,
-              size_t threads);
+              size_t threads, SignatureChecks signatures = {});
 
   // `impostor file PATH`: unpack recursively, scan every member on the pool while the
   // walk goes on, and judge. "-" reads standard input. Never throws for bad input: an
@@ -45,6 +55,7 @@ class FileScanner {
   unpack::WalkLimits limits_;
   std::shared_ptr<scan::YaraRules> rules_;
   scan::HashList known_good_, known_bad_;
+  SignatureChecks signatures_;
   core::WorkerPool pool_;
   std::vector<std::unique_ptr<scan::YaraScanner>> scanners_;  // one per worker
 };

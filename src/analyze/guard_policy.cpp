@@ -93,9 +93,13 @@ GuardDecision decide_guard(const GuardPolicy& policy, const core::Report& report
   }
   if (policy.require_vendor_signature) {
     for (const auto& f : report.findings) {
-      if (f.id == "sign.claims-vendor-unsigned" || f.id == "sign.wrong-publisher" || f.id == "sign.invalid") {
+      // A signature that is only untrusted (no root for it here) still is not a valid one.
+      const bool claims_vendor = f.evidence.is_object() && f.evidence.contains("claim");
+      if (f.id == "sign.claims-vendor-unsigned" || f.id == "sign.wrong-publisher" ||
+          ((f.id == "sign.invalid" || f.id == "sign.untrusted") && claims_vendor)) {
         d.block = true;
-        d.reasons.push_back("it claims a vendor without that vendor's valid signature (" + f.id + ")");
+        d.reasons.push_back("it claims a vendor without that vendor's valid signature (" + f.id + ": " + f.summary +
+                            (f.location.empty() ? "" : " [" + f.location + "]") + ")");
         break;
       }
     }

@@ -12,6 +12,10 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
                  "Vendor allowlist folder (default: beside the binary, then the install prefix)");
   app.add_option("--signatures", o.signatures,
                  "YARA signature folder (default: beside the binary, then the install prefix)");
+  app.add_option("--trust-file", o.trust_files,
+                 "Also trust the roots in this PEM file for code signatures (repeatable; the system store is used too)")
+      ->check(CLI::ExistingFile)
+      ->allow_extra_args(false);  // one file per --trust-file: the paths after it stay positional
   const std::map<std::string, OutputFormat> formats = {{"text", OutputFormat::text},   {"json", OutputFormat::json},
                                                        {"jsonl", OutputFormat::jsonl}, {"html", OutputFormat::html},
                                                        {"sarif", OutputFormat::sarif}, {"csv", OutputFormat::csv}};

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/verdict.hpp"
 
@@ -14,6 +15,8 @@ enum class OutputFormat { text, json, jsonl, html, sarif, csv };
 struct CommonOptions {
   std::string allowlists;  // empty: found beside the binary or under the install prefix
   std::string signatures;
+  // Extra roots a code signer may chain to (PEM), besides the system store: --trust-file.
+  std::vector<std::string> trust_files;
   OutputFormat format = OutputFormat::text;
   bool format_given = false;  // crawl defaults to jsonl when --format is not given
   std::string output;         // empty: stdout

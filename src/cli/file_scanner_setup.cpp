@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "allowlist/allowlist_loader.hpp"
 #include "core/text_safety.hpp"
 #include "scan/hash_list.hpp"
 #include "scan/yara_rules.hpp"
@@ -25,6 +26,27 @@ std::shared_ptr<scan::YaraRules> load_rules(const CommonOptions& common, bool us
   return compiled.rules;
 }
 
+// The vendors and the roots code signers must chain to; nothing when either cannot be loaded.
+std::optional<analyze::SignatureChecks> load_signature_checks(const CommonOptions& common) {
+  auto load = allowlist::load_allowlist_dir(find_data_dir(common.allowlists, "allowlists"));
+  if (!load.ok()) {
+    for (const auto& p : load.problems) std::cerr << core::for_terminal(p.to_string()) << '\n';
+    return std::nullopt;
+  }
+  sign::TrustStoreConfig config;
+  config.pem_files = common.trust_files;
+  std::string error;
+  auto trust = sign::TrustStore::load(config, &error);
+  if (!trust) {
+    std::cerr << core::for_terminal(error) << '\n';
+    return std::nullopt;
+  }
+  spdlog::debug("code signatures: {} vendor(s), {} extra trusted certificate(s)", load.allowlist.vendors.size(),
+                trust->extra_certificates());
+  return analyze::SignatureChecks{std::make_shared<const allowlist::Allowlist>(std::move(load.allowlist)),
+                                  std::make_shared<const sign::TrustStore>(std::move(*trust))};
+}
+
 }  // namespace
 
 std::unique_ptr<analyze::FileScanner> make_file_scanner(const CommonOptions& common, const unpack::WalkLimits& limits,
@@ -38,9 +60,11 @@ std::unique_ptr<analyze::FileScanner> make_file_scanner(const CommonOptions& com
     for (const auto& p : problems) std::cerr << core::for_terminal(p) << '\n';
     return nullptr;
   }
+  auto signatures = load_signature_checks(common);
+  if (!signatures) return nullptr;
   const size_t n = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
   return std::make_unique<analyze::FileScanner>(unpack::FormatRegistry::standard(), limits, std::move(rules),
-                                                std::move(good), std::move(bad), n);
+                                                std::move(good), std::move(bad), n, std::move(*signatures));
 }
 
 }  // namespace impostor::cli

@@ -10,6 +10,8 @@ namespace impostor::core {
 namespace {
 
 constexpr std::array<std::string_view, 2> kOfficialProofs = {"domain.official", "sign.valid-vendor"};
+constexpr std::array<std::string_view, 2> kUnprovenVendorClaims = {"sign.claims-vendor-unsigned",
+                                                                   "sign.wrong-publisher"};
 
 std::string_view family_of(std::string_view id) { return id.substr(0, id.find('.')); }
 
@@ -30,14 +32,29 @@ bool is_official_proof(std::string_view finding_id) {
   return std::find(kOfficialProofs.begin(), kOfficialProofs.end(), finding_id) != kOfficialProofs.end();
 }
 
+bool is_unproven_vendor_claim(std::string_view finding_id) {
+  return std::find(kUnprovenVendorClaims.begin(), kUnprovenVendorClaims.end(), finding_id) !=
+         kUnprovenVendorClaims.end();
+}
+
+bool is_bundled_payload(const Finding& f) {
+  return f.severity >= Severity::medium && (f.id.starts_with("yara.") || f.id == "hash.known-bad");
+}
+
 PolicyOutcome decide_verdict(std::span<const Finding> findings, bool has_errors) {
   Severity worst = Severity::info;
   bool proof = false;
+  bool unproven_claim = false;
+  bool bundled = false;
   int notable = 0;
   std::set<std::string_view> high_families;
   for (const auto& f : findings) {
     worst = std::max(worst, f.severity);
-    proof = proof || is_official_proof(f.id);
+    // A vendor's signature on a member vouches for that member, not for the archive around it.
+    const bool nested = f.evidence.is_object() && f.evidence.contains("depth") && f.evidence["depth"] != 0;
+    proof = proof || (is_official_proof(f.id) && !nested);
+    unproven_claim = unproven_claim || is_unproven_vendor_claim(f.id);
+    bundled = bundled || is_bundled_payload(f);
     if (f.severity >= Severity::low) ++notable;
     if (f.severity >= Severity::high) high_families.insert(family_of(f.id));
   }
@@ -45,6 +62,8 @@ PolicyOutcome decide_verdict(std::span<const Finding> findings, bool has_errors)
 
   if (worst == Severity::critical) return {Verdict::malicious, score};
   if (high_families.size() >= 2) return {Verdict::malicious, score};
+  // A repackaged installer: it passes itself off as the vendor's and carries something more.
+  if (unproven_claim && bundled) return {Verdict::malicious, score};
   if (worst >= Severity::medium) return {Verdict::suspicious, score};
   if (has_errors) return {Verdict::error, score};
   if (proof && worst == Severity::info) return {Verdict::official, 0};

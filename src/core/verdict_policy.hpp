@@ -16,16 +16,26 @@ struct PolicyOutcome {
 // the two in step. First row that matches wins:
 //   1. any critical finding                                   -> malicious
 //   2. high findings from two or more families (id prefixes)  -> malicious
-//   3. any high or medium finding                             -> suspicious
-//   4. the target could not be judged (errors)                -> error
-//   5. a proof of officialness and nothing above info         -> official
-//   6. otherwise                                              -> unknown
+//   3. a vendor claim without the vendor's valid signature
+//      (sign.claims-vendor-unsigned, sign.wrong-publisher)
+//      with a bundled payload (a yara.* or hash.known-bad
+//      finding at medium or above)                            -> malicious
+//   4. any high or medium finding                             -> suspicious
+//   5. the target could not be judged (errors)                -> error
+//   6. a proof of officialness and nothing above info         -> official
+//   7. otherwise                                              -> unknown
 PolicyOutcome decide_verdict(std::span<const Finding> findings, bool has_errors);
 
 // Sets report.verdict and report.score from its findings and errors.
 void apply_verdict_policy(Report& report);
 
-// Finding ids that prove a target is the vendor's own (rule 5).
+// Finding ids that prove a target is the vendor's own (rule 6); a sign.valid-vendor on
+// a nested member (evidence depth > 0) proves that member only and does not count.
 bool is_official_proof(std::string_view finding_id);
+
+// Rule 3's two halves: a file that claims a vendor it is not signed by, and a payload
+// bundled into it.
+bool is_unproven_vendor_claim(std::string_view finding_id);
+bool is_bundled_payload(const Finding& finding);
 
 }  // namespace impostor::core

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "pe/pe_image.hpp"
+#include "sign/authenticode_blob.hpp"
 #include "sign/signed_data.hpp"
 #include "sign/trust_store_impl.hpp"
 
@@ -140,15 +141,34 @@ struct Pending {
   unsigned depth = 0;
 };
 
+// Checks Authenticode SignedData against the digest of what was signed; the file format
+// (PE, MSI) only decides where the signatures are and how that digest is computed.
 class Verifier {
  public:
-  Verifier(std::span<const uint8_t> file, const pe::PeImage& pe, X509_STORE* store, const VerifyOptions& options)
-      : file_(file), pe_(pe), store_(store), options_(options) {
+  Verifier(std::span<const uint8_t> file, detail::DigestFunction digest, std::string expected_type,
+           std::string type_name, X509_STORE* store, const VerifyOptions& options)
+      : file_(file),
+        digest_(std::move(digest)),
+        expected_type_(std::move(expected_type)),
+        type_name_(std::move(type_name)),
+        store_(store),
+        options_(options) {
     now_ = options.now ? *options.now : static_cast<int64_t>(std::time(nullptr));
   }
 
   AuthenticodeResult run(pe::FileRange table) {
     read_table(table);
+    return finish();
+  }
+
+  // One PKCS#7 blob that is the whole signature (an MSI's DigitalSignature stream).
+  AuthenticodeResult run_blob(std::span<const uint8_t> blob) {
+    read_entry(0, blob);
+    return finish();
+  }
+
+ private:
+  AuthenticodeResult finish() {
     if (skipped_ > 0)
       result_.anomalies.push_back(std::to_string(skipped_) + " more signature(s) not checked (limit " +
                                   std::to_string(options_.max_signatures) + ")");
@@ -159,7 +179,6 @@ class Verifier {
     return std::move(result_);
   }
 
- private:
   void read_table(pe::FileRange table) {
     size_t pos = table.offset;
     const size_t end = table.offset + table.size;
@@ -264,7 +283,7 @@ class Verifier {
 
   const std::optional<std::vector<uint8_t>>& file_digest(const EVP_MD* md) {
     auto it = digests_.find(md);
-    if (it == digests_.end()) it = digests_.emplace(md, pe_digest(pe_, file_, md, nullptr)).first;
+    if (it == digests_.end()) it = digests_.emplace(md, digest_(md)).first;
     return it->second;
   }
 
@@ -342,8 +361,8 @@ class Verifier {
 
     if (sig.signed_digest.empty() || !md)
       return finish(Status::unsupported, "digest algorithm " + sig.digest_algorithm + " is not supported");
-    if (indirect->data_type != kOidSpcPeImageData)
-      return finish(Status::unsupported, "signed data is " + indirect->data_type + ", not a PE image");
+    if (indirect->data_type != expected_type_)
+      return finish(Status::unsupported, "signed data is " + indirect->data_type + ", not " + type_name_);
     if (sig.computed_digest.empty())
       return finish(Status::malformed, "the file's Authenticode digest cannot be computed");
     if (!sig.digest_ok)
@@ -393,7 +412,9 @@ class Verifier {
   }
 
   std::span<const uint8_t> file_;
-  const pe::PeImage& pe_;
+  detail::DigestFunction digest_;
+  std::string expected_type_;
+  std::string type_name_;
   X509_STORE* store_;
   const VerifyOptions& options_;
   int64_t now_ = 0;
@@ -457,12 +478,28 @@ AuthenticodeResult verify_authenticode(std::span<const uint8_t> file, const Trus
     return result;
   }
   const size_t table_end = table->offset + table->size;
-  auto out = Verifier(file, *pe, trust.impl().store.get(), options).run(*table);
+  const pe::PeImage& image = *pe;
+  auto digest = [&image, file](const EVP_MD* md) { return pe_digest(image, file, md, nullptr); };
+  auto out = Verifier(file, digest, kOidSpcPeImageData, "a PE image", trust.impl().store.get(), options).run(*table);
   if (table_end < file.size())
     out.anomalies.push_back(std::to_string(file.size() - table_end) +
                             " bytes follow the certificate table; the digest covers them, so a signature made "
                             "before they were appended does not match");
   return out;
+}
+
+AuthenticodeResult detail::verify_signature_blob(std::span<const uint8_t> blob, DigestFunction digest,
+                                                 std::string_view content_type, std::string_view type_name,
+                                                 const TrustStore& trust, const VerifyOptions& options) {
+  if (blob.empty()) {
+    AuthenticodeResult r;
+    r.status = Status::malformed;
+    r.reason = "the signature is empty";
+    return r;
+  }
+  return Verifier(blob, std::move(digest), std::string(content_type), std::string(type_name), trust.impl().store.get(),
+                  options)
+      .run_blob(blob);
 }
 
 std::optional<std::string> authenticode_digest(std::span<const uint8_t> file, std::string_view algorithm,

@@ -41,6 +41,7 @@ using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
 using X509StorePtr = std::unique_ptr<X509_STORE, FreeWith<X509_STORE_free>>;
 using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, FreeWith<X509_STORE_CTX_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, FreeWith<EVP_MD_CTX_free>>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, FreeWith<EVP_PKEY_CTX_free>>;
 using TstInfoPtr = std::unique_ptr<TS_TST_INFO, FreeWith<TS_TST_INFO_free>>;
 using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free>>;
 using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, FreeWith<ASN1_OBJECT_free>>;

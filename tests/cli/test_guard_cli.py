@@ -151,6 +151,66 @@ class Guard(unittest.TestCase):
         self.assertNotEqual(guard().returncode, 0)
 
 
+class GuardSignatures(unittest.TestCase):
+    """The policy "require a valid vendor signature for files that claim a vendor" over a
+    tiny PE named ZoomInstaller.exe (tools/fixtures/make-signed-pe: a throwaway CA signs
+    it as "Zoom Video Communications, Inc."). block_at is "malicious" so that only the
+    signature rule can block these (an unsigned claim is merely suspicious)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="impostor-guard-sign-")
+        pe = os.path.join(cls.tmp, "pe")
+        subprocess.run([os.path.join(SRC, "tools/fixtures/make-signed-pe"), pe], check=True, capture_output=True,
+                       timeout=600)
+        cls.ca = os.path.join(pe, "ca.pem")
+        cls.installers = {}
+        for sample in ("unsigned.exe", "zoom-signed.exe"):
+            d = os.path.join(cls.tmp, sample)
+            os.makedirs(d)
+            cls.installers[sample] = os.path.join(d, "ZoomInstaller.exe")
+            shutil.copy(os.path.join(pe, sample), cls.installers[sample])
+        cls.policy = os.path.join(cls.tmp, "policy.toml")
+        with open(cls.policy, "w") as f:
+            f.write('block_at = "malicious"\nrequire_vendor_signature = true\n')
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def run_installer(self, sample, *options):
+        marker = os.path.join(self.tmp, "ran")
+        if os.path.exists(marker):
+            os.remove(marker)
+        r = guard("--policy", self.policy, *options, "--", "sh", "-c", f"touch {marker}", "sh",
+                  self.installers[sample])
+        return r, os.path.exists(marker)
+
+    def test_unsigned_vendor_installer_is_blocked(self):
+        r, ran = self.run_installer("unsigned.exe", "--trust-file", self.ca)
+        self.assertEqual(r.returncode, 126, r.stderr)
+        self.assertFalse(ran)
+        self.assertIn(b"sign.claims-vendor-unsigned", r.stderr)
+
+    def test_vendor_signed_installer_is_allowed_with_the_trust_file(self):
+        r, ran = self.run_installer("zoom-signed.exe", "--trust-file", self.ca)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(ran)
+        self.assertIn(b"verdict=official", r.stderr)
+        # Without the root its signature is not a valid one: the same file is blocked.
+        r, ran = self.run_installer("zoom-signed.exe")
+        self.assertEqual(r.returncode, 126, r.stderr)
+        self.assertFalse(ran)
+        self.assertIn(b"sign.untrusted", r.stderr)
+
+    def test_policy_without_the_signature_rule_lets_a_suspicious_claim_through(self):
+        relaxed = os.path.join(self.tmp, "relaxed.toml")
+        with open(relaxed, "w") as f:
+            f.write('block_at = "malicious"\nrequire_vendor_signature = false\n')
+        r = guard("--policy", relaxed, "--trust-file", self.ca, "--", "true", self.installers["unsigned.exe"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
 class Package(unittest.TestCase):
     def test_deb_installs_and_runs(self):
         subprocess.run(["cpack"], cwd=BUILD, check=True, capture_output=True, timeout=600)

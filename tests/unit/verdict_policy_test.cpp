@@ -64,3 +64,28 @@ TEST_CASE("verdict and severity names round-trip and order") {
   CHECK(flag_rank(Verdict::suspicious) < flag_rank(Verdict::malicious));
   CHECK(flag_rank(Verdict::error) < 0);
 }
+
+TEST_CASE("verdict policy: a vendor claim without its signature plus a bundled payload is malicious") {
+  const std::vector<Finding> claim_only = {f("sign.claims-vendor-unsigned", Severity::medium)};
+  CHECK(decide_verdict(claim_only, false).verdict == Verdict::suspicious);
+  const std::vector<Finding> with_payload = {f("sign.claims-vendor-unsigned", Severity::medium),
+                                             f("yara.dropper_obfuscated_batch", Severity::medium)};
+  CHECK(decide_verdict(with_payload, false).verdict == Verdict::malicious);
+  const std::vector<Finding> wrong_with_bad_hash = {f("sign.wrong-publisher", Severity::high),
+                                                    f("hash.known-bad", Severity::critical)};
+  CHECK(decide_verdict(wrong_with_bad_hash, false).verdict == Verdict::malicious);
+  // A low YARA hit is not a payload, and a valid vendor signature is no claim.
+  const std::vector<Finding> weak = {f("sign.claims-vendor-unsigned", Severity::medium), f("yara.x", Severity::low)};
+  CHECK(decide_verdict(weak, false).verdict == Verdict::suspicious);
+  const std::vector<Finding> genuine = {f("sign.valid-vendor", Severity::info), f("yara.x", Severity::medium)};
+  CHECK(decide_verdict(genuine, false).verdict == Verdict::suspicious);
+}
+
+TEST_CASE("verdict policy: a vendor signature proves only the file it is on") {
+  Finding top = f("sign.valid-vendor", Severity::info);
+  top.evidence = {{"depth", 0}};
+  CHECK(decide_verdict(std::vector<Finding>{top}, false).verdict == Verdict::official);
+  Finding nested = f("sign.valid-vendor", Severity::info);
+  nested.evidence = {{"depth", 2}};
+  CHECK(decide_verdict(std::vector<Finding>{nested}, false).verdict == Verdict::unknown);
+}

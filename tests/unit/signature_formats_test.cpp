@@ -1,0 +1,175 @@
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "sign/msi_signature.hpp"
+#include "sign/trust_store.hpp"
+#include "sign/xar_signature.hpp"
+
+using namespace impostor;
+using sign::Status;
+using Bytes = std::vector<uint8_t>;
+
+namespace {
+
+// MSI and pkg samples from tools/fixtures/make-signed-installers, signed by the CA of
+// tools/fixtures/make-signed-pe; built once per process. Missing tools fail the tests.
+std::filesystem::path fixtures() {
+  static const std::filesystem::path dir = [] {
+    auto p = std::filesystem::temp_directory_path() / ("impostor-signed-installers-" + std::to_string(::getpid()));
+    const std::string src = IMPOSTOR_SOURCE_DIR;
+    const std::string cmd = "'" + src + "/tools/fixtures/make-signed-pe' '" + (p / "pe").string() +
+                            "' >/dev/null && '" + src + "/tools/fixtures/make-signed-installers' '" + p.string() +
+                            "' '" + (p / "pe").string() + "' >/dev/null";
+    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0,
+                    "make-signed-installers failed: are openssl, osslsigncode, wixl and mingw-w64 installed?");
+    static const struct Cleanup {
+      std::filesystem::path p;
+      ~Cleanup() {
+        std::error_code ec;
+        std::filesystem::remove_all(p, ec);
+      }
+    } cleanup{p};
+    return p;
+  }();
+  return dir;
+}
+
+Bytes read(const std::string& name) {
+  std::ifstream in(fixtures() / name, std::ios::binary);
+  REQUIRE_MESSAGE(in, "missing fixture " << name);
+  return Bytes(std::istreambuf_iterator<char>(in), {});
+}
+
+const sign::TrustStore& test_root() {
+  static const auto store = [] {
+    sign::TrustStoreConfig config;
+    config.system = false;
+    config.pem_files = {(fixtures() / "ca.pem").string()};
+    auto s = sign::TrustStore::load(config);
+    REQUIRE(s);
+    return *s;
+  }();
+  return store;
+}
+
+}  // namespace
+
+TEST_CASE("MSI signatures: signed, nested metadata digest, someone else, tampered, unsigned") {
+  const auto& trust = test_root();
+  SUBCASE("signed as Zoom") {
+    const auto r = sign::verify_msi_signature(read("zoom-signed.msi"), trust);
+    CHECK_MESSAGE(r.status == Status::valid, r.reason);
+    REQUIRE(r.signatures.size() == 1);
+    REQUIRE(r.signatures[0].signer);
+    CHECK(r.signatures[0].signer->organization == "Zoom Video Communications, Inc.");
+    CHECK(r.signatures[0].digest_algorithm == "sha256");
+    CHECK(r.signatures[0].computed_digest == r.signatures[0].signed_digest);
+    // Without the test root the signature still reads and its digest holds.
+    const auto untrusted = sign::verify_msi_signature(read("zoom-signed.msi"), sign::TrustStore::empty());
+    CHECK(untrusted.status == Status::untrusted_chain);
+  }
+  SUBCASE("with an MsiDigitalSignatureEx stream") {
+    const auto r = sign::verify_msi_signature(read("zoom-signed-ex.msi"), trust);
+    CHECK_MESSAGE(r.status == Status::valid, r.reason);
+  }
+  SUBCASE("signed by someone else") {
+    const auto r = sign::verify_msi_signature(read("other-signed.msi"), trust);
+    CHECK(r.status == Status::valid);
+    REQUIRE(!r.signatures.empty());
+    CHECK(r.signatures[0].signer->organization == "Someone Else Ltd");
+  }
+  SUBCASE("one byte of a stream changed") {
+    const auto r = sign::verify_msi_signature(read("tampered.msi"), trust);
+    CHECK(r.status == Status::digest_mismatch);
+    CHECK(!r.reason.empty());
+  }
+  SUBCASE("unsigned") {
+    CHECK(sign::verify_msi_signature(read("ZoomInstaller.msi"), trust).status == Status::not_signed);
+  }
+}
+
+TEST_CASE("MSI signatures: hostile compound files never verify and never crash") {
+  const auto& trust = test_root();
+  const auto good = read("zoom-signed.msi");
+  CHECK(sign::verify_msi_signature({}, trust).status == Status::malformed);
+  const Bytes garbage(4096, 0xD0);
+  CHECK(sign::verify_msi_signature(garbage, trust).status == Status::malformed);
+  for (size_t cut = 0; cut < good.size(); cut += 97) {
+    const auto r = sign::verify_msi_signature(std::span(good).first(cut), trust);
+    CHECK(r.status != Status::valid);
+  }
+  for (size_t at = 0; at < good.size(); at += 61) {
+    Bytes flipped = good;
+    flipped[at] ^= 0x5A;
+    const auto r = sign::verify_msi_signature(flipped, trust);
+    // A flip in unused space or in the signature's unsigned part may leave it valid; it
+    // must never crash and always give a reason when it is not.
+    if (r.status != Status::valid) CHECK(!r.reason.empty());
+  }
+}
+
+TEST_CASE("xar (pkg) signatures: Developer ID signer, team id, tampering") {
+  const auto& trust = test_root();
+  SUBCASE("signed by Zoom's team") {
+    const auto r = sign::verify_xar_signature(read("zoom-signed.pkg"), trust);
+    CHECK_MESSAGE(r.result.status == Status::valid, r.result.reason);
+    CHECK(r.team_id == "BJ4HAAB9B3");
+    CHECK(r.properties.at("identifier") == "us.zoom.pkg.videomeeting");
+    REQUIRE(r.result.signatures.size() == 1);
+    CHECK(r.result.signatures[0].signer->common_name ==
+          "Developer ID Installer: Zoom Video Communications (BJ4HAAB9B3)");
+    CHECK(r.result.signatures[0].digest_ok);
+    CHECK(sign::verify_xar_signature(read("zoom-signed.pkg"), sign::TrustStore::empty()).result.status ==
+          Status::untrusted_chain);
+  }
+  SUBCASE("signed by another team") {
+    const auto r = sign::verify_xar_signature(read("other-signed.pkg"), trust);
+    CHECK(r.result.status == Status::valid);
+    CHECK(r.team_id == "ABCDE12345");
+  }
+  SUBCASE("a member changed after signing") {
+    const auto r = sign::verify_xar_signature(read("tampered.pkg"), trust);
+    CHECK(r.result.status == Status::digest_mismatch);
+  }
+  SUBCASE("unsigned") {
+    const auto r = sign::verify_xar_signature(read("unsigned.pkg"), trust);
+    CHECK(r.result.status == Status::not_signed);
+    CHECK(r.properties.at("identifier") == "us.zoom.pkg.videomeeting");
+  }
+  SUBCASE("the signature value or the TOC changed") {
+    auto bytes = read("zoom-signed.pkg");
+    Bytes sig_flipped = bytes;
+    sig_flipped[sig_flipped.size() - 10] ^= 1;
+    CHECK(sign::verify_xar_signature(sig_flipped, trust).result.status == Status::bad_signature);
+  }
+}
+
+TEST_CASE("xar (pkg) signatures: hostile headers and TOCs") {
+  const auto& trust = test_root();
+  const auto good = read("zoom-signed.pkg");
+  CHECK(sign::verify_xar_signature({}, trust).result.status == Status::malformed);
+  for (size_t cut = 0; cut < good.size(); cut += 7) {
+    const auto r = sign::verify_xar_signature(std::span(good).first(cut), trust);
+    CHECK(r.result.status != Status::valid);
+    CHECK(!r.result.reason.empty());
+  }
+  for (size_t at = 0; at < good.size(); at += 3) {
+    Bytes flipped = good;
+    flipped[at] ^= 0x41;
+    const auto r = sign::verify_xar_signature(flipped, trust);
+    if (r.result.status != Status::valid) CHECK(!r.result.reason.empty());
+  }
+  SUBCASE("a TOC that declares 2^60 bytes expanded") {
+    Bytes huge = good;
+    huge[16] = 0x10;
+    const auto r = sign::verify_xar_signature(huge, trust);
+    CHECK(r.result.status == Status::malformed);
+  }
+}
