@@ -149,6 +149,18 @@ class ContainerSink final : public MemberSink {
     state_.outcome.properties.push_back(std::move(p));
   }
 
+  void unsupported(std::string_view what) override {
+    // One finding per method and container, a few methods at most: attacker-chosen counts.
+    std::string method = core::to_valid_utf8(what.substr(0, std::min<size_t>(what.size(), 128)));
+    if (unsupported_.size() >= 8 || !unsupported_.insert(method).second) return;
+    state_.outcome.findings.push_back(
+        {"unpack.unsupported",
+         Severity::low,
+         "Part of the container uses a method impostor cannot decode; it was not examined",
+         {{"method", method}},
+         parent_});
+  }
+
   // One finding per container that declared metadata, so it reaches every report
   // (info: a claim, not a judgement; the vendor-claim checks weigh it).
   void report_properties() {
@@ -164,6 +176,7 @@ class ContainerSink final : public MemberSink {
   int depth_;
   uint64_t member_bytes_ = 0;
   std::map<std::string, std::string> properties_;
+  std::set<std::string> unsupported_;
 };
 
 void WalkState::walk(const std::string& path, const std::string& name, const std::shared_ptr<Blob>& blob, int depth) {

@@ -57,6 +57,14 @@ bool ole_is_msi(std::span<const uint8_t> b) {
          std::memcmp(clsid + 1, kTail.data(), kTail.size()) == 0 && clsid[14] == 0x00 && clsid[15] == 0x46;
 }
 
+// A UDIF trailer: "koly", version 4, header size 512, in the last 512 bytes.
+bool has_koly_trailer(std::span<const uint8_t> b) {
+  if (b.size() < 512) return false;
+  const uint8_t* k = b.data() + b.size() - 512;
+  static constexpr std::array<uint8_t, 12> kHead = {'k', 'o', 'l', 'y', 0, 0, 0, 4, 0, 0, 2, 0};
+  return std::memcmp(k, kHead.data(), kHead.size()) == 0;
+}
+
 }  // namespace
 
 std::string_view detect_file_type(std::span<const uint8_t> b) {
@@ -68,6 +76,9 @@ std::string_view detect_file_type(std::span<const uint8_t> b) {
     return "elf";
   if (starts_with(b, "\xCF\xFA\xED\xFE") || starts_with(b, "\xCE\xFA\xED\xFE") || starts_with(b, "\xCA\xFE\xBA\xBE"))
     return "macho";
+  // Before the other magics: a UDIF image starts with its first run's bytes (a bzip2
+  // stream in UDBZ images, raw ISO sectors in UDRO ones), only the trailer says "dmg".
+  if (has_koly_trailer(b)) return "dmg";
   if (starts_with(b, "PK\x03\x04") || starts_with(b, "PK\x05\x06") || starts_with(b, "PK\x07\x08")) return "zip";
   if (starts_with(b, "7z\xBC\xAF\x27\x1C")) return "7z";
   if (starts_with(b, "Rar!\x1A\x07")) return "rar";
@@ -93,7 +104,6 @@ std::string_view detect_file_type(std::span<const uint8_t> b) {
   if (starts_with(b, "CD001", 32769)) return "iso9660";
   if (starts_with(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return ole_is_msi(b) ? "msi" : "ole";
   if (starts_with(b, "%PDF-")) return "pdf";
-  if (b.size() >= 512 && std::memcmp(b.data() + b.size() - 512, "koly", 4) == 0) return "dmg";
   if (starts_with(b, "#!")) return "script";
   if (looks_textual(b)) {
     if (contains_nocase(b, "<html", 1024) || contains_nocase(b, "<!doctype html", 1024) ||

@@ -36,6 +36,9 @@ class MemberSink {
   // ProductVersion), kept for the vendor-claim checks. Attacker-chosen text: the walker
   // bounds how many are kept and how long each is.
   virtual void property(std::string_view /*key*/, std::string_view /*value*/) {}
+  // Part of the container uses a method this build cannot decode (a DMG's LZFSE runs):
+  // reported as `unpack.unsupported`, never skipped silently. `what` names the method.
+  virtual void unsupported(std::string_view /*what*/) {}
 };
 
 struct ReadResult {

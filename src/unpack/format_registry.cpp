@@ -1,4 +1,6 @@
+#include "unpack/dmg_reader.hpp"
 #include "unpack/format_reader.hpp"
+#include "unpack/inno_reader.hpp"
 #include "unpack/libarchive_reader.hpp"
 #include "unpack/nsis_reader.hpp"
 #include "unpack/ole_reader.hpp"
@@ -15,6 +17,8 @@ const FormatRegistry& FormatRegistry::standard() {
     r.add(std::make_unique<OleReader>());
     r.add(std::make_unique<NsisReader>());
     r.add(std::make_unique<PeOverlayReader>());
+    r.add(std::make_unique<DmgReader>());
+    r.add(std::make_unique<InnoReader>());
     return r;
   }();
   return registry;

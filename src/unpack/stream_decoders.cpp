@@ -272,6 +272,93 @@ DecodeResult decode_bzip2(std::span<const uint8_t> in, const ChunkFn& out) {
   return r;
 }
 
+DecodeResult decode_lzma2_raw(std::span<const uint8_t> in, const ChunkFn& out) {
+  DecodeResult r;
+  if (in.empty() || in[0] > 40) {
+    r.ok = false;
+    r.error = "bad LZMA2 dictionary byte";
+    return r;
+  }
+  const unsigned p = in[0];
+  const uint64_t dict = p == 40 ? 0xFFFFFFFFull : uint64_t{2u | (p & 1u)} << (p / 2 + 11);
+  if (dict > kMaxDict) {
+    r.ok = false;
+    r.error = "LZMA2 dictionary of " + std::to_string(dict) + " bytes refused";
+    return r;
+  }
+  lzma_options_lzma opts{};
+  lzma_lzma_preset(&opts, 0);
+  opts.dict_size = static_cast<uint32_t>(dict);
+  const std::array<lzma_filter, 2> chain = {{{LZMA_FILTER_LZMA2, &opts}, {LZMA_VLI_UNKNOWN, nullptr}}};
+  lzma_stream strm = LZMA_STREAM_INIT;
+  if (lzma_raw_decoder(&strm, chain.data()) != LZMA_OK) {
+    r.ok = false;
+    r.error = "liblzma refused the LZMA2 filter";
+    return r;
+  }
+  std::unique_ptr<lzma_stream, LzmaEnd> guard(&strm);
+  std::vector<uint8_t> buf(kChunk);
+  strm.next_in = in.data() + 1;
+  strm.avail_in = in.size() - 1;
+  while (true) {
+    strm.next_out = buf.data();
+    strm.avail_out = buf.size();
+    const lzma_ret ret = lzma_code(&strm, LZMA_FINISH);
+    const size_t got = buf.size() - strm.avail_out;
+    r.produced += got;
+    if (got > 0 && !out({buf.data(), got})) {
+      r.stopped = true;
+      break;
+    }
+    if (ret == LZMA_STREAM_END) break;
+    if (ret != LZMA_OK) {
+      r.ok = false;
+      r.error =
+          ret == LZMA_BUF_ERROR ? "LZMA2 stream cut short" : "LZMA2 data is damaged (" + std::to_string(ret) + ")";
+      break;
+    }
+  }
+  r.consumed = in.size() - strm.avail_in;
+  return r;
+}
+
+DecodeResult decode_xz(std::span<const uint8_t> in, const ChunkFn& out) {
+  DecodeResult r;
+  lzma_stream strm = LZMA_STREAM_INIT;
+  // The memory limit is what bounds a hostile dictionary size here.
+  if (lzma_auto_decoder(&strm, kMaxDict + (uint64_t{16} << 20), 0) != LZMA_OK) {
+    r.ok = false;
+    r.error = "liblzma init failed";
+    return r;
+  }
+  std::unique_ptr<lzma_stream, LzmaEnd> guard(&strm);
+  std::vector<uint8_t> buf(kChunk);
+  strm.next_in = in.data();
+  strm.avail_in = in.size();
+  while (true) {
+    strm.next_out = buf.data();
+    strm.avail_out = buf.size();
+    const lzma_ret ret = lzma_code(&strm, LZMA_FINISH);
+    const size_t got = buf.size() - strm.avail_out;
+    r.produced += got;
+    if (got > 0 && !out({buf.data(), got})) {
+      r.stopped = true;
+      break;
+    }
+    if (ret == LZMA_STREAM_END) break;
+    if (ret != LZMA_OK) {
+      r.ok = false;
+      r.error = ret == LZMA_FORMAT_ERROR     ? "not an xz or lzma stream"
+                : ret == LZMA_MEMLIMIT_ERROR ? "LZMA dictionary refused"
+                : ret == LZMA_BUF_ERROR      ? "xz stream cut short"
+                                             : "xz data is damaged (" + std::to_string(ret) + ")";
+      break;
+    }
+  }
+  r.consumed = in.size() - strm.avail_in;
+  return r;
+}
+
 // ---------------------------------------------------------------------------------------
 // NSIS bzip2, from the bzip2 block format (Seward's bzip2 1.0 format description).
 

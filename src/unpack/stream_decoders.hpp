@@ -34,6 +34,14 @@ DecodeResult decode_zlib(std::span<const uint8_t> in, const ChunkFn& out);
 // Standard .bz2 streams (libbz2).
 DecodeResult decode_bzip2(std::span<const uint8_t> in, const ChunkFn& out);
 
+// Raw LZMA2 after Inno Setup's one dictionary-size byte (0..40, as in xz's LZMA2
+// property); dictionaries above 256 MiB are refused.
+DecodeResult decode_lzma2_raw(std::span<const uint8_t> in, const ChunkFn& out);
+
+// An .xz or .lzma ("LZMA alone") stream, as liblzma's auto decoder tells them apart;
+// dictionaries above 256 MiB are refused through its memory limit.
+DecodeResult decode_xz(std::span<const uint8_t> in, const ChunkFn& out);
+
 // NSIS's bzip2 dialect, which libbz2 cannot read: no "BZh" stream header, each block
 // opens with the single byte 0x31 and has no CRC and no randomisation bit, the stream
 // ends with the byte 0x17. The block format is otherwise bzip2's (Huffman, MTF, BWT).

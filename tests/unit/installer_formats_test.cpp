@@ -14,7 +14,9 @@
 
 #include "scan/digest.hpp"
 #include "unpack/archive_walker.hpp"
+#include "unpack/dmg_reader.hpp"
 #include "unpack/file_type.hpp"
+#include "unpack/inno_reader.hpp"
 #include "unpack/nsis_reader.hpp"
 #include "unpack/ole_reader.hpp"
 #include "unpack/pe_overlay_reader.hpp"
@@ -153,7 +155,7 @@ void check_hostile_kind(const std::string& format_prefix) {
       CHECK_MESSAGE(expected, f.id);
     }
     const std::string kind = h["kind"].get<std::string>();
-    if (kind != "truncated" && kind != "bitflip") {
+    if (kind != "truncated" && kind != "bitflip" && kind != "dmg-lzfse-run" && kind != "inno-encrypted-chunk") {
       CHECK_MESSAGE(w.has("unpack.corrupt"), kind);
     }
   }
@@ -306,4 +308,83 @@ TEST_CASE("installer: self-extracting PEs open the zip, 7z or cab in their overl
 
 TEST_CASE("installer: damaged self-extractors are corrupt or partial, never a crash or a hang") {
   check_hostile_kind("sfx-");
+}
+
+TEST_CASE("installer: DMG zlib, bzip2, raw, ADC and zero runs, the partition opened as the ISO it holds") {
+  for (const std::string format : {"dmg-udzo", "dmg-mixed"}) {
+    CAPTURE(format);
+    const auto& troj = fixtures().sample(format, true);
+    check_trojanized(troj);  // the partition's exact bytes, the planted file inside the ISO
+    check_clean(fixtures().sample(format, false));
+    const auto w = walk_sample(troj);
+    CHECK(w.c.members.front().type == "dmg");
+    const auto* image = w.c.find("top!/disk image (Apple_HFS : 1)");
+    REQUIRE(image != nullptr);
+    CHECK(image->type == "iso9660");
+    CHECK_FALSE(w.has("unpack.unsupported"));
+
+    // Cross-check of reader and fixture writer against Debian's dmg2img, which writes
+    // every partition in table order: the same bytes as our members, concatenated.
+    const fs::path img = fixtures().dir / (format + ".img");
+    const std::string cmd = "dmg2img -s '" + (fixtures().dir / troj["file"].get<std::string>()).string() + "' '" +
+                            img.string() + "' >/dev/null 2>&1";
+    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, "dmg2img failed or is missing (apt-get install dmg2img)");
+    std::string ours = w.text("top!/Protective Master Boot Record (MBR : 0)");
+    CHECK(ours.size() == 512);
+    ours += w.text("top!/disk image (Apple_HFS : 1)");
+    CHECK(slurp(img) == ours);
+  }
+}
+
+TEST_CASE("installer: damaged DMGs are corrupt or unsupported, never a crash or a hang") {
+  {
+    // The last data run of the image partition points 1 TiB into a small file.
+    const auto w = walk_file(fixtures().dir / "hostile/dmg-table-past-end.dmg");
+    CHECK(w.has("unpack.corrupt"));
+    bool past_end = false;
+    for (const auto& f : w.o.findings)
+      if (f.id == "unpack.corrupt" && f.location == "top")
+        past_end = f.evidence["error"].get<std::string>().find("past the end") != std::string::npos;
+    CHECK(past_end);
+    CHECK(w.c.find("top!/Protective Master Boot Record (MBR : 0)") != nullptr);  // read before the damage
+    CHECK(w.c.find("top!/disk image (Apple_HFS : 1)") != nullptr);
+  }
+  {
+    // An LZFSE run has no decoder: reported, zero-filled, the rest of the image still read.
+    const auto w = walk_file(fixtures().dir / "hostile/dmg-lzfse-run.dmg");
+    CHECK(w.has("unpack.unsupported"));
+    CHECK_FALSE(w.has("unpack.corrupt"));
+    const auto* image = w.c.find("top!/disk image (Apple_HFS : 1)");
+    REQUIRE(image != nullptr);
+    const auto intact = walk_sample(fixtures().sample("dmg-mixed", true));
+    CHECK(image->size == intact.c.find("top!/disk image (Apple_HFS : 1)")->size);
+  }
+  check_hostile_kind("dmg-");
+}
+
+TEST_CASE("installer: Inno Setup loader, setup-0 blocks and LZMA1, LZMA2, zlib and bzip2 chunks") {
+  // make-installers checked this sample with innoextract --list and -t when it built it.
+  const auto& troj = fixtures().sample("inno", true);
+  check_trojanized(troj);  // every chunk holds the files, byte for byte
+  check_clean(fixtures().sample("inno", false));
+  const auto w = walk_sample(troj);
+  CHECK(w.c.members.front().type == "pe");
+  // The setup header carries the script's strings (UTF-16 in a unicode installer).
+  const std::string header = w.text("top!/$Inno/setup-0");
+  CHECK(header.find(std::string("z\0o\0o\0m\0.\0u\0s\0", 14)) != std::string::npos);
+  CHECK(w.c.find("top!/$Inno/file-locations") != nullptr);
+  CHECK_FALSE(w.has("unpack.encrypted"));
+  const std::string bytes = slurp(fixtures().dir / troj["file"].get<std::string>());
+  const auto loader = find_inno_loader({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  REQUIRE(loader.has_value());
+  CHECK(loader->via == "offset 0x30");
+  CHECK(loader->header_offset < loader->data_offset);
+}
+
+TEST_CASE("installer: damaged or encrypted Inno Setup installers, never a crash or a hang") {
+  const auto w = walk_file(fixtures().dir / "hostile/inno-encrypted-chunk.exe");
+  CHECK(w.has("unpack.encrypted"));
+  CHECK_FALSE(w.has("unpack.corrupt"));
+  CHECK(w.c.find("top!/$Inno/chunk-3") != nullptr);  // the readable chunks are still read
+  check_hostile_kind("inno");
 }
