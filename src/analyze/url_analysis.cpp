@@ -40,9 +40,12 @@ bool looks_like_html(const net::Hop& hop) {
 std::optional<page::PageAnalysis> read_page(const UrlContext& context, const net::Hop& hop) {
   if (hop.status < 200 || hop.status >= 300 || hop.body.empty() || !looks_like_html(hop)) return std::nullopt;
   const auto ct = hop.headers.find("content-type");
-  page::PageInput in{
-      hop.url,        hop.body, ct == hop.headers.end() ? std::string_view() : std::string_view(ct->second),
-      context.brands, {},       std::nullopt};
+  page::PageInput in;
+  in.url = hop.url;
+  in.body = hop.body;
+  if (ct != hop.headers.end()) in.content_type = ct->second;
+  in.brands = context.brands;
+  in.body_truncated = hop.body_truncated;
   return page::analyze_page(in);
 }
 
@@ -53,6 +56,54 @@ std::string refresh_header_target(const net::Hop& hop) {
   const auto parsed = page::parse_meta_refresh(it->second);
   if (!parsed) return {};
   return net::resolve_reference(hop.url, parsed->url);
+}
+
+// A response a browser saves instead of showing: the page that led to it stays on screen.
+bool serves_file(const net::Hop& hop) {
+  if (hop.status < 200 || hop.status >= 300) return false;
+  const auto header = [&](const char* name) {
+    const auto it = hop.headers.find(name);
+    return it == hop.headers.end() ? std::string() : it->second;
+  };
+  return is_installer_response(header("content-type"), header("content-disposition")) || !looks_like_html(hop);
+}
+
+// Where the browser's navigation settled: the page shown, its analysis, and the file a
+// refresh of that page started downloading, if any.
+struct PageLanding {
+  const net::Hop* page = nullptr;
+  std::optional<page::PageAnalysis> analysis;
+  std::string refreshed_download;
+};
+
+// Follows what a browser follows after the HTTP redirects: <meta refresh> and the Refresh
+// header, each one more hop within the chain's redirect limit. `last` is the chain's last
+// hop. Hops are held by index: following more of the chain moves them in memory.
+PageLanding follow_refreshes(const UrlContext& context, net::RedirectChain& chain, const net::Hop* last, bool analyse) {
+  PageLanding landing;
+  if (last == nullptr || chain.hops().empty()) return landing;
+  size_t page = static_cast<size_t>(last - chain.hops().data());
+  while (true) {
+    const net::Hop& shown = chain.hops()[page];
+    landing.analysis = read_page(context, shown);
+    std::string next;
+    if (landing.analysis && landing.analysis->meta_refresh() != nullptr) next = landing.analysis->meta_refresh()->url;
+    if (next.empty()) next = refresh_header_target(shown);
+    if (next.empty() || !chain.can_continue()) break;
+    const size_t before = chain.hops().size();
+    const net::Hop* followed = chain.follow(next);
+    if (followed == nullptr || chain.hops().size() == before || followed->status == 0) break;
+    if (landing.analysis && serves_file(*followed)) {
+      // "Your download starts in a moment": the refresh starts a download. The victim still
+      // sees the page; the file is one of its downloads.
+      landing.refreshed_download = followed->url;
+      break;
+    }
+    page = chain.hops().size() - 1;
+  }
+  landing.page = &chain.hops()[page];
+  if (!analyse) landing.analysis.reset();
+  return landing;
 }
 
 // External scripts (scam kits keep their lock and phone number there) and the favicon,
@@ -71,6 +122,7 @@ void enrich_page(const UrlContext& context, const net::Hop& hop, page::PageAnaly
   }
   if (!bodies.empty()) {
     std::vector<page::ExternalScript> scripts;
+    scripts.reserve(bodies.size());
     for (const auto& [url, body] : bodies) scripts.push_back({url, body});
     page::add_external_scripts(analysis, scripts, context.brands);
     if (context.files != nullptr) {
@@ -94,15 +146,26 @@ void enrich_page(const UrlContext& context, const net::Hop& hop, page::PageAnaly
   }
 }
 
+std::string without_fragment(const std::string& url) { return url.substr(0, url.find('#')); }
+
 std::vector<DownloadOutcome> fetch_downloads(const UrlContext& context, const page::PageAnalysis& analysis,
-                                             const net::Hop& hop, HopJudge& judge, core::Report& report) {
+                                             const std::string& refreshed_download, const net::Hop& hop,
+                                             HopJudge& judge, core::Report& report) {
+  std::vector<DownloadCandidate> candidates;
+  // A refresh that landed on a file is a download whatever its URL looks like (a Refresh
+  // header, or /get?id=3 served as an attachment): first, unless the page lists it already.
+  if (!refreshed_download.empty() &&
+      std::none_of(analysis.downloads.items.begin(), analysis.downloads.items.end(), [&](const auto& c) {
+        return c.fetchable && without_fragment(c.url) == without_fragment(refreshed_download);
+      }))
+    candidates.push_back({refreshed_download, {"a refresh of the page lands on a file"}, true, "refresh"});
+  for (const auto& c : analysis.downloads.items)
+    if (c.fetchable) candidates.push_back({c.url, c.details, c.strong(), c.location});
+
   std::vector<DownloadOutcome> out;
-  size_t fetched = 0;
-  for (const auto& c : analysis.downloads.items) {
-    if (!c.fetchable) continue;
-    if (fetched++ >= context.settings.downloads.max_downloads) break;
-    DownloadCandidate candidate{c.url, c.details, c.strong(), c.location};
-    const auto* profile = net::find_profile(context.settings.profile);
+  const auto* profile = net::find_profile(context.settings.profile);
+  for (const auto& candidate : candidates) {
+    if (out.size() >= context.settings.downloads.max_downloads) break;
     out.push_back(fetch_download(context.fetcher, candidate, hop.url,
                                  profile != nullptr ? profile->user_agent : std::string(), context.settings.downloads,
                                  context.files, judge, report));
@@ -158,17 +221,9 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
   }
   // The page: read it, follow a <meta refresh> (or Refresh header) as one more hop, and
   // read the page that leads to, within the same redirect limit.
-  std::optional<page::PageAnalysis> analysis;
-  while (true) {
-    analysis = read_page(context, *last);
-    std::string next;
-    if (analysis && analysis->meta_refresh() != nullptr) next = analysis->meta_refresh()->url;
-    if (next.empty()) next = refresh_header_target(*last);
-    if (next.empty() || !chain.can_continue()) break;
-    const net::Hop* followed = chain.follow(next);
-    if (followed == nullptr || followed == last || followed->status == 0) break;
-    last = followed;
-  }
+  PageLanding landing = follow_refreshes(context, chain, last, true);
+  last = landing.page;
+  std::optional<page::PageAnalysis>& analysis = landing.analysis;
   judge.judge_chain(chain, report);
   report.hops = nlohmann::json::array();
   for (const auto& hop : chain.hops()) report.hops.push_back(net::to_json(hop, now));
@@ -178,7 +233,7 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
   std::vector<DownloadOutcome> downloads;
   if (analysis) {
     enrich_page(context, *last, *analysis);
-    downloads = fetch_downloads(context, *analysis, *last, judge, report);
+    downloads = fetch_downloads(context, *analysis, landing.refreshed_download, *last, judge, report);
     judge_page(*analysis, judge.standing(last->url), context.allowlist, downloads, report);
     if (context.files != nullptr) {
       const auto* body = reinterpret_cast<const uint8_t*>(last->body.data());
@@ -187,6 +242,19 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
         report.findings.push_back(std::move(f));
     }
     report.page = page::to_json(*analysis);
+  } else if (last->status >= 200 && last->status < 300 && last->body_truncated && last->body.empty()) {
+    // A page that declares a Content-Length beyond the cap is refused before any byte is
+    // kept: nothing of it was analysed, which is itself worth saying.
+    const auto length = last->headers.find("content-length");
+    report.findings.push_back({"limits.page-input",
+                               core::Severity::info,
+                               "The page declares more than the page cap (" +
+                                   std::to_string(context.settings.max_page_bytes) + " bytes): none of it was read",
+                               {{"cap", context.settings.max_page_bytes},
+                                {"content_length", length == last->headers.end() ? std::string() : length->second},
+                                {"input_bytes", 0},
+                                {"cut_by", "fetcher (declared length above the cap: nothing read)"}},
+                               core::to_valid_utf8(last->url)});
   }
   for (auto& d : downloads) {
     for (auto& f : d.findings) report.findings.push_back(std::move(f));
@@ -200,7 +268,10 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
                              (analysis && !analysis->downloads.items.empty());
   if (context.settings.cloaking_probe && worth_probing) {
     net::RedirectChain probe(context.fetcher, request_for(context.settings, "plain"), context.settings.max_redirects);
-    probe.follow(target.url);
+    // The plain client follows refreshes as the browser view did, so a meta refresh is
+    // not taken for cloaking.
+    if (const net::Hop* probed = probe.follow(target.url); probed != nullptr && probed->status != 0)
+      follow_refreshes(context, probe, probed, false);
     judge.compare_for_cloaking(chain, probe, report);
   }
   return finish();

@@ -17,13 +17,13 @@ struct UrlSettings {
   std::string profile = "chrome-windows";  // how the main fetch presents itself
   std::string user_agent;                  // overrides the profile's when set
   int max_redirects = 10;
-  uint64_t max_page_bytes = 5 * 1024 * 1024;
+  uint64_t max_page_bytes = uint64_t{5} << 20;
   bool cloaking_probe = true;  // fetch again as a plain client and compare
   int fresh_certificate_days = 30;
   DownloadSettings downloads;  // what a page offers is fetched and examined
   size_t max_scripts = 8;      // external <script src> fetched for scam markers
   uint64_t max_script_bytes = 1 << 20;
-  uint64_t max_favicon_bytes = 256 * 1024;
+  uint64_t max_favicon_bytes = uint64_t{256} << 10;
 };
 
 // The pieces a URL analysis needs, shared by every URL of a run (and by crawl).

@@ -21,8 +21,8 @@ struct FetchRequest {
   bool head = false;
   std::optional<std::pair<uint64_t, uint64_t>> range;  // inclusive byte range for a ranged GET
   std::string user_agent;
-  std::vector<std::string> headers;  // "Name: value"
-  uint64_t max_body_bytes = 5 * 1024 * 1024;
+  std::vector<std::string> headers;             // "Name: value"
+  uint64_t max_body_bytes = uint64_t{5} << 20;  // 5 MiB
   // Where the body goes; when empty it is kept in Hop::body (up to max_body_bytes).
   BodySink body_sink;
 };
@@ -55,7 +55,7 @@ struct Hop {
 struct FetchOptions {
   long connect_timeout_ms = 10'000;
   long total_timeout_ms = 30'000;
-  uint64_t max_header_bytes = 256 * 1024;
+  uint64_t max_header_bytes = uint64_t{256} << 10;  // 256 KiB
   bool allow_private_addresses = false;
   std::vector<std::string> resolve;   // curl syntax HOST:PORT:ADDR[,ADDR]
   std::vector<std::string> ca_files;  // empty: the system store

@@ -145,8 +145,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * count;
-  // Counted here because CURLOPT_MAXFILESIZE does not stop a body sent without a
-  // Content-Length, and what is counted is the decoded (gunzipped, unbrotlied) size.
+  // Counted here, whatever Content-Length says: what is counted is the decoded
+  // (gunzipped, unbrotlied) size, and the first max_body_bytes are kept either way.
   const uint64_t room = t->request.max_body_bytes - std::min(t->request.max_body_bytes, t->hop.body_bytes);
   const size_t take = static_cast<size_t>(std::min<uint64_t>(room, n));
   if (take > 0) {
@@ -430,7 +430,9 @@ struct Fetcher::Impl {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t.request.max_body_bytes));
+    // No CURLOPT_MAXFILESIZE: it refuses a body whose Content-Length is over the cap before
+    // one byte is kept, so padding a fake page to 6 MiB would hide all of it. on_body keeps
+    // the first max_body_bytes and cuts the transfer there.
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer.data());
     if (!t.request.user_agent.empty()) curl_easy_setopt(e, CURLOPT_USERAGENT, t.request.user_agent.c_str());
     curl_slist* list = nullptr;

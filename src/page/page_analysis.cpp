@@ -65,10 +65,14 @@ void add_script_navigations(PageContent& content, std::span<const ExternalScript
 void limit_findings(PageAnalysis& a, const PageLimits& limits) {
   std::erase_if(a.findings, [](const core::Finding& f) { return f.id.rfind("limits.page-", 0) == 0; });
   const std::string& where = a.content.document_url;
-  if (a.decoding.truncated)
-    a.findings.push_back(limit_finding("limits.page-input", "The page body was cut at the input cap",
-                                       {{"input_bytes", a.decoding.input_bytes}, {"cap", limits.max_input_bytes}},
-                                       where));
+  if (a.decoding.truncated || a.body_cut_by_caller)
+    a.findings.push_back(
+        limit_finding("limits.page-input", "The page body was cut at the input cap",
+                      {{"input_bytes", a.decoding.input_bytes},
+                       // Cut by the fetcher, the body is as long as the fetch's cap.
+                       {"cap", a.decoding.truncated ? limits.max_input_bytes : a.decoding.input_bytes},
+                       {"cut_by", a.decoding.truncated ? "page analysis" : "fetcher (the page cap of the fetch)"}},
+                      where));
   if (a.guard.changed())
     a.findings.push_back(limit_finding("limits.page-nesting",
                                        "Tags beyond the nesting cap or attributes beyond the per-tag cap were dropped",
@@ -143,6 +147,7 @@ PageAnalysis analyze_page(const PageInput& input, const PageLimits& limits) {
   {
     const HtmlDocument document = HtmlDocument::parse(input.body, input.content_type, limits);
     a.decoding = without_text(document.decoded());
+    a.body_cut_by_caller = input.body_truncated;
     a.guard = document.guard();
     a.content = extract_content(document, input.url, limits);
   }

@@ -27,12 +27,16 @@ struct PageInput {
   std::span<const BrandTerms> brands;               // vendors to look for
   std::span<const ExternalScript> scripts;          // <script src> bodies the caller fetched, if any
   std::optional<std::span<const uint8_t>> favicon;  // the favicon's bytes, if the caller fetched it
+  // The caller's own cap cut `body` (the fetcher keeps at most --max-page-bytes): reported
+  // as limits.page-input like a cut at PageLimits::max_input_bytes.
+  bool body_truncated = false;
 };
 
 struct PageAnalysis {
-  DecodedText decoding;    // charset, its source, replacements; .utf8 is cleared (content has the text)
-  MarkupGuardStats guard;  // dropped tags and attributes
-  PageContent content;     // title, text, links, images, headings, scripts...
+  DecodedText decoding;             // charset, its source, replacements; .utf8 is cleared (content has the text)
+  bool body_cut_by_caller = false;  // PageInput::body_truncated
+  MarkupGuardStats guard;           // dropped tags and attributes
+  PageContent content;              // title, text, links, images, headings, scripts...
   DownloadCandidates downloads;
   std::vector<BrandAssessment> brands;  // vendors the page names or claims to be
   std::optional<FaviconHash> favicon;

@@ -50,3 +50,11 @@ def site_args(trust=True, private=True):
     if private:
         args.append("--allow-private-addresses")
     return args
+
+
+def place(name, source):
+    """Copies the file `source` into the running site's workdir as `name`: scenarios that
+    serve a file a test built at test time (tools/testsite/page_scenarios.py) read it there."""
+    Site.start()
+    with open(source, "rb") as src, open(os.path.join(Site.workdir.name, name), "wb") as dst:
+        dst.write(src.read())

@@ -113,6 +113,30 @@ TEST_CASE("page bounds: a 5 MiB single line is read up to the input cap and repo
   CHECK(b.content.visible_text.size() < 1000);
 }
 
+TEST_CASE("page bounds: a body the fetcher already cut is reported as limits.page-input") {
+  // The fetcher keeps --max-page-bytes (5 MiB): a 6 MiB page reaches the analysis at exactly
+  // the cap, so only the caller knows it was cut.
+  const std::string html = "<title>cut</title><p>" + std::string(1000, 'x');
+  PageInput in;
+  in.url = "https://hostile.example/";
+  in.body = html;
+  in.content_type = "text/html";
+  CHECK(finding(analyze_page(in), "limits.page-input") == nullptr);
+  in.body_truncated = true;
+  auto a = analyze_page(in);
+  CHECK_FALSE(a.decoding.truncated);
+  CHECK(a.body_cut_by_caller);
+  const Finding* input = finding(a, "limits.page-input");
+  REQUIRE(input != nullptr);
+  CHECK(input->evidence["input_bytes"] == html.size());
+  CHECK(input->evidence["cut_by"].get<std::string>().starts_with("fetcher"));
+  // Judged again with external scripts, the finding stays (limits are recomputed, not lost).
+  const std::string script = "location.href = '/x.exe';";
+  const ExternalScript external{"https://hostile.example/a.js", script};
+  add_external_scripts(a, std::span(&external, 1), {});
+  CHECK(finding(a, "limits.page-input") != nullptr);
+}
+
 TEST_CASE("page bounds: NUL bytes do not cut the page short") {
   std::string html("<title>a\0b</title><p>before\0after</p><a href=\"/x\0y.exe\">dl</a>", 62);
   REQUIRE(html.size() == 62);

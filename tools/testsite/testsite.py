@@ -2,7 +2,8 @@
 """Loopback test sites for `impostor url`: HTTPS with a throwaway CA, one certificate per
 host chosen by SNI, and one scenario per host and path (official clone, lookalikes,
 redirect chains, cloaking, bad certificates, slow and endless bodies, huge headers,
-resets). Python standard library plus the openssl command only.
+resets; the page-analysis scenarios are in page_scenarios.py). Python standard library plus
+the openssl command only.
 
 Usage: testsite.py --workdir DIR [--lifetime SECONDS]
 Prints one JSON line {"https_port", "http_port", "ca_file", "hosts"} once listening, then
@@ -23,6 +24,8 @@ import threading
 import time
 import urllib.parse
 
+import page_scenarios
+
 # host -> certificate plan: (SANs, start, end) with dates for `openssl ca`, or a special kind.
 OFFICIAL = "zoom.us"
 LOOKALIKE = "zoom-us-download.com"
@@ -35,7 +38,7 @@ PLAIN_HTTP = "zoom-install.info"
 UNRELATED = "photo-lens-review.com"
 
 HOSTS = [OFFICIAL, "www.zoom.us", LOOKALIKE, CLOAKED, EXPIRED, WRONG_HOST, SELF_SIGNED, MULTI_BRAND,
-         PLAIN_HTTP, UNRELATED]
+         PLAIN_HTTP, UNRELATED] + page_scenarios.HOSTS
 
 
 def run(cmd, cwd):
@@ -103,6 +106,8 @@ organizationName = optional
         PLAIN_HTTP: leaf("plainhttp", [PLAIN_HTTP], utc(-5), utc(85)),
         UNRELATED: leaf("unrelated", [UNRELATED], utc(-900), utc(100)),
     }
+    for i, (host, age) in enumerate(page_scenarios.CERT_AGES.items()):
+        certs[host] = leaf(f"page{i}", [host], utc(-age), utc(90))
     certs["www.zoom.us"] = certs[OFFICIAL]
     return ca_crt, certs
 
@@ -185,6 +190,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
             self.close_connection = True
             return
+        if path == "/oversize-streamed":
+            # The 6 MiB page of page_scenarios without a Content-Length: a client keeps what fits.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            try:
+                self.wfile.write(page_scenarios.stress_body("/oversize")[1])
+            except OSError:
+                pass
+            self.close_connection = True
+            return
         if path == "/bigheaders":
             self.send_response(200)
             for i in range(1024):
@@ -220,6 +236,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/files/ZoomInstaller.exe":
             return self.send(200, b"MZ" + b"\0" * 62 + b"inert test installer", "application/octet-stream",
                              [("Content-Disposition", "attachment; filename=ZoomInstaller.exe")])
+        scenario = page_scenarios.respond(host, path, self.server.ports, self.server.workdir)
+        if scenario is not None:
+            status, body, ctype, headers = scenario
+            return self.send(status, body, ctype, headers)
 
         if host in (OFFICIAL, "www.zoom.us"):
             if path == "/go":
