@@ -26,6 +26,39 @@ struct BzEnd {
   void operator()(bz_stream* s) const { BZ2_bzDecompressEnd(s); }
 };
 
+// Drives a ready liblzma decoder over `in` (after `skip` header bytes), handing each
+// output chunk to `out`; fills produced/stopped/consumed and returns the last status
+// (LZMA_STREAM_END for a clean end or a stop by `out`) for the caller to name.
+// `unterminated_ok`: running out of input after the last symbol is an end (NSIS streams
+// need not carry an end marker).
+lzma_ret drain_lzma(lzma_stream& strm, std::span<const uint8_t> in, size_t skip, bool unterminated_ok,
+                    const ChunkFn& out, DecodeResult& r) {
+  std::vector<uint8_t> buf(kChunk);
+  strm.next_in = in.data() + skip;
+  strm.avail_in = in.size() - skip;
+  lzma_ret ret = LZMA_OK;
+  while (true) {
+    strm.next_out = buf.data();
+    strm.avail_out = buf.size();
+    ret = lzma_code(&strm, LZMA_FINISH);
+    const size_t got = buf.size() - strm.avail_out;
+    r.produced += got;
+    if (got > 0 && !out({buf.data(), got})) {
+      r.stopped = true;
+      ret = LZMA_STREAM_END;
+      break;
+    }
+    if (ret == LZMA_STREAM_END) break;
+    if (unterminated_ok && strm.avail_in == 0 && (ret == LZMA_BUF_ERROR || (ret == LZMA_OK && got == 0))) {
+      ret = LZMA_STREAM_END;
+      break;
+    }
+    if (ret != LZMA_OK) break;
+  }
+  r.consumed = in.size() - strm.avail_in;
+  return ret;
+}
+
 }  // namespace
 
 DecodeResult decode_lzma_raw(std::span<const uint8_t> in, bool x86_bcj, const ChunkFn& out) {
@@ -60,33 +93,10 @@ DecodeResult decode_lzma_raw(std::span<const uint8_t> in, bool x86_bcj, const Ch
     return r;
   }
   std::unique_ptr<lzma_stream, LzmaEnd> guard(&strm);
-  std::vector<uint8_t> buf(kChunk);
-  strm.next_in = in.data() + 5;
-  strm.avail_in = in.size() - 5;
-  while (true) {
-    strm.next_out = buf.data();
-    strm.avail_out = buf.size();
-    const lzma_ret ret = lzma_code(&strm, LZMA_FINISH);
-    const size_t got = buf.size() - strm.avail_out;
-    if (got > 0) {
-      r.produced += got;
-      if (!out({buf.data(), got})) {
-        r.stopped = true;
-        break;
-      }
-    }
-    if (ret == LZMA_STREAM_END) break;
-    // NSIS streams need not carry an end marker: running out of input after the last
-    // symbol is how they end.
-    if (ret == LZMA_BUF_ERROR && strm.avail_in == 0) break;
-    if (ret != LZMA_OK) {
-      r.ok = false;
-      r.error = ret == LZMA_DATA_ERROR ? "LZMA data is damaged" : "LZMA decoder error " + std::to_string(ret);
-      break;
-    }
-    if (got == 0 && strm.avail_in == 0) break;
+  if (const lzma_ret ret = drain_lzma(strm, in, 5, /*unterminated_ok=*/true, out, r); ret != LZMA_STREAM_END) {
+    r.ok = false;
+    r.error = ret == LZMA_DATA_ERROR ? "LZMA data is damaged" : "LZMA decoder error " + std::to_string(ret);
   }
-  r.consumed = in.size() - strm.avail_in;
   return r;
 }
 
@@ -297,28 +307,10 @@ DecodeResult decode_lzma2_raw(std::span<const uint8_t> in, const ChunkFn& out) {
     return r;
   }
   std::unique_ptr<lzma_stream, LzmaEnd> guard(&strm);
-  std::vector<uint8_t> buf(kChunk);
-  strm.next_in = in.data() + 1;
-  strm.avail_in = in.size() - 1;
-  while (true) {
-    strm.next_out = buf.data();
-    strm.avail_out = buf.size();
-    const lzma_ret ret = lzma_code(&strm, LZMA_FINISH);
-    const size_t got = buf.size() - strm.avail_out;
-    r.produced += got;
-    if (got > 0 && !out({buf.data(), got})) {
-      r.stopped = true;
-      break;
-    }
-    if (ret == LZMA_STREAM_END) break;
-    if (ret != LZMA_OK) {
-      r.ok = false;
-      r.error =
-          ret == LZMA_BUF_ERROR ? "LZMA2 stream cut short" : "LZMA2 data is damaged (" + std::to_string(ret) + ")";
-      break;
-    }
+  if (const lzma_ret ret = drain_lzma(strm, in, 1, /*unterminated_ok=*/false, out, r); ret != LZMA_STREAM_END) {
+    r.ok = false;
+    r.error = ret == LZMA_BUF_ERROR ? "LZMA2 stream cut short" : "LZMA2 data is damaged (" + std::to_string(ret) + ")";
   }
-  r.consumed = in.size() - strm.avail_in;
   return r;
 }
 
@@ -332,30 +324,13 @@ DecodeResult decode_xz(std::span<const uint8_t> in, const ChunkFn& out) {
     return r;
   }
   std::unique_ptr<lzma_stream, LzmaEnd> guard(&strm);
-  std::vector<uint8_t> buf(kChunk);
-  strm.next_in = in.data();
-  strm.avail_in = in.size();
-  while (true) {
-    strm.next_out = buf.data();
-    strm.avail_out = buf.size();
-    const lzma_ret ret = lzma_code(&strm, LZMA_FINISH);
-    const size_t got = buf.size() - strm.avail_out;
-    r.produced += got;
-    if (got > 0 && !out({buf.data(), got})) {
-      r.stopped = true;
-      break;
-    }
-    if (ret == LZMA_STREAM_END) break;
-    if (ret != LZMA_OK) {
-      r.ok = false;
-      r.error = ret == LZMA_FORMAT_ERROR     ? "not an xz or lzma stream"
-                : ret == LZMA_MEMLIMIT_ERROR ? "LZMA dictionary refused"
-                : ret == LZMA_BUF_ERROR      ? "xz stream cut short"
-                                             : "xz data is damaged (" + std::to_string(ret) + ")";
-      break;
-    }
+  if (const lzma_ret ret = drain_lzma(strm, in, 0, /*unterminated_ok=*/false, out, r); ret != LZMA_STREAM_END) {
+    r.ok = false;
+    r.error = ret == LZMA_FORMAT_ERROR     ? "not an xz or lzma stream"
+              : ret == LZMA_MEMLIMIT_ERROR ? "LZMA dictionary refused"
+              : ret == LZMA_BUF_ERROR      ? "xz stream cut short"
+                                           : "xz data is damaged (" + std::to_string(ret) + ")";
   }
-  r.consumed = in.size() - strm.avail_in;
   return r;
 }
 

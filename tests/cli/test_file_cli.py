@@ -3,17 +3,13 @@ test time by tools/fixtures/make-archives, with inert planted payloads."""
 import json
 import os
 import resource
-import shutil
 import subprocess
 import tempfile
 import unittest
 
-from clean_sample import assert_clean
+from fixture_samples import FixtureSet, assert_clean
 
 BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
-SRC = os.environ.get("IMPOSTOR_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-PAYLOADS = [os.path.join(SRC, "tests/fixtures/payloads", p) for p in
-            ("miner/xmrig-config.json", "rat/anydesk-silent.bat", "scam/fake-alert.html", "dropper/ps-cradle.cmd")]
 
 
 def run(*args, timeout=180):
@@ -25,31 +21,18 @@ def report(*args):
     return r.returncode, json.loads(r.stdout)
 
 
-class Fixtures:
-    dir = None
-
-    @classmethod
-    def get(cls):
-        if cls.dir is None:
-            cls.dir = tempfile.mkdtemp(prefix="impostor-fixtures-")
-            cmd = [os.path.join(SRC, "tools/fixtures/make-archives"), cls.dir, "--hostile"]
-            for p in PAYLOADS:
-                cmd += ["--payload", p]
-            subprocess.run(cmd, check=True, capture_output=True, timeout=600)
-        return cls.dir
+FIXTURES = FixtureSet("make-archives")
 
 
 def tearDownModule():
-    if Fixtures.dir:
-        shutil.rmtree(Fixtures.dir, ignore_errors=True)
+    FIXTURES.remove()
 
 
 class FileCommand(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = Fixtures.get()
-        with open(os.path.join(cls.dir, "manifest.json")) as f:
-            cls.manifest = json.load(f)
+        cls.dir = FIXTURES.get()
+        cls.manifest = FIXTURES.manifest()
 
     def test_every_trojanized_sample_is_flagged_at_the_planted_member(self):
         for entry in self.manifest:

@@ -3,17 +3,12 @@ tools/fixtures/make-installers (MSI, NSIS, self-extracting PEs) with inert plant
 payloads."""
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import unittest
 
-from clean_sample import assert_clean
+from fixture_samples import FixtureSet, assert_clean
 
 BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
-SRC = os.environ.get("IMPOSTOR_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-PAYLOADS = [os.path.join(SRC, "tests/fixtures/payloads", p) for p in
-            ("miner/xmrig-config.json", "rat/anydesk-silent.bat", "scam/fake-alert.html", "dropper/ps-cradle.cmd")]
 
 
 def report(path, timeout=180):
@@ -21,31 +16,18 @@ def report(path, timeout=180):
     return r.returncode, json.loads(r.stdout), r.stderr
 
 
-class Fixtures:
-    dir = None
-
-    @classmethod
-    def get(cls):
-        if cls.dir is None:
-            cls.dir = tempfile.mkdtemp(prefix="impostor-installers-")
-            cmd = [os.path.join(SRC, "tools/fixtures/make-installers"), cls.dir, "--hostile"]
-            for p in PAYLOADS:
-                cmd += ["--payload", p]
-            subprocess.run(cmd, check=True, capture_output=True, timeout=600)
-        return cls.dir
+FIXTURES = FixtureSet("make-installers")
 
 
 def tearDownModule():
-    if Fixtures.dir:
-        shutil.rmtree(Fixtures.dir, ignore_errors=True)
+    FIXTURES.remove()
 
 
 class InstallerFiles(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = Fixtures.get()
-        with open(os.path.join(cls.dir, "manifest.json")) as f:
-            cls.manifest = json.load(f)
+        cls.dir = FIXTURES.get()
+        cls.manifest = FIXTURES.manifest()
 
     def test_every_trojanized_installer_is_flagged_at_the_planted_member(self):
         for entry in self.manifest:

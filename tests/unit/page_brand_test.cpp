@@ -8,17 +8,16 @@
 #include "page/brand_claims.hpp"
 #include "page/favicon_hash.hpp"
 #include "page/page_analysis.hpp"
+#include "page_fixtures.hpp"
 
 using namespace impostor::page;
 
 namespace {
 
-std::string read_page(const char* name) {
-  std::ifstream in(std::string(IMPOSTOR_SOURCE_DIR) + "/tests/fixtures/pages/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+using page_fixtures::read_page;
+
+PageAnalysis analyze(std::string_view url, std::string_view html, std::span<const BrandTerms> brands) {
+  return page_fixtures::analyze(url, html, "text/html", brands);
 }
 
 std::vector<BrandTerms> vendors() {
@@ -27,15 +26,6 @@ std::vector<BrandTerms> vendors() {
       {"anydesk", "AnyDesk", {"anydesk"}, {}, {}, {}},
       {"teams", "Microsoft Teams", {}, {"Microsoft Teams"}, {}, {}},
   };
-}
-
-PageAnalysis analyze(std::string_view url, std::string_view html, std::span<const BrandTerms> brands) {
-  PageInput in;
-  in.url = url;
-  in.body = html;
-  in.content_type = "text/html";
-  in.brands = brands;
-  return analyze_page(in);
 }
 
 const BrandAssessment* assessment(const PageAnalysis& a, std::string_view vendor) {

@@ -8,25 +8,16 @@
 #include "page/download_candidates.hpp"
 #include "page/installer_types.hpp"
 #include "page/page_analysis.hpp"
+#include "page_fixtures.hpp"
 
 using namespace impostor::page;
 
 namespace {
 
-std::string read_page(const char* name) {
-  std::ifstream in(std::string(IMPOSTOR_SOURCE_DIR) + "/tests/fixtures/pages/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using page_fixtures::read_page;
 
 PageAnalysis analyze(std::string_view url, std::string_view html) {
-  PageInput in;
-  in.url = url;
-  in.body = html;
-  in.content_type = "text/html; charset=utf-8";
-  return analyze_page(in);
+  return page_fixtures::analyze(url, html, "text/html; charset=utf-8");
 }
 
 const DownloadCandidate* candidate(const PageAnalysis& a, std::string_view url) {

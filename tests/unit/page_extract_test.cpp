@@ -8,26 +8,14 @@
 #include "page/page_analysis.hpp"
 #include "page/script_navigation.hpp"
 #include "page/url_resolver.hpp"
+#include "page_fixtures.hpp"
 
 using namespace impostor::page;
 
 namespace {
 
-std::string read_page(const char* name) {
-  std::ifstream in(std::string(IMPOSTOR_SOURCE_DIR) + "/tests/fixtures/pages/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-PageAnalysis analyze(std::string_view url, std::string_view html, std::string_view content_type = "text/html") {
-  PageInput in;
-  in.url = url;
-  in.body = html;
-  in.content_type = content_type;
-  return analyze_page(in);
-}
+using page_fixtures::analyze;
+using page_fixtures::read_page;
 
 const Link* find_link(const PageAnalysis& a, LinkKind kind, std::string_view url) {
   for (const auto& l : a.content.links)

@@ -7,6 +7,7 @@
 
 #include "page/page_analysis.hpp"
 #include "page/phone_numbers.hpp"
+#include "page_fixtures.hpp"
 
 using namespace impostor::page;
 using impostor::core::Finding;
@@ -14,21 +15,8 @@ using impostor::core::Severity;
 
 namespace {
 
-std::string read_page(const char* name) {
-  std::ifstream in(std::string(IMPOSTOR_SOURCE_DIR) + "/tests/fixtures/pages/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-PageAnalysis analyze(std::string_view url, std::string_view html, std::string_view content_type = "text/html") {
-  PageInput in;
-  in.url = url;
-  in.body = html;
-  in.content_type = content_type;
-  return analyze_page(in);
-}
+using page_fixtures::analyze;
+using page_fixtures::read_page;
 
 const Finding* finding(const PageAnalysis& a, std::string_view id) {
   for (const auto& f : a.findings)

@@ -10,54 +10,12 @@
 #include <vector>
 
 #include "pe/pe_image.hpp"
+#include "signed_fixtures.hpp"
 
 using impostor::pe::PeImage;
 using Bytes = std::vector<uint8_t>;
 
 namespace {
-
-// The fixtures tools/fixtures/make-signed-pe builds, made once per test run (the
-// directory is per process, so authenticode_test.cpp's copy of this finds them made).
-// Missing tools fail the tests rather than skip them.
-namespace fx {
-
-std::filesystem::path dir() {
-  static const std::filesystem::path path = [] {
-    auto p = std::filesystem::temp_directory_path() / ("impostor-signed-pe-" + std::to_string(::getpid()));
-    if (!std::filesystem::exists(p / "manifest.json")) {
-      const std::string cmd =
-          "'" + std::string(IMPOSTOR_SOURCE_DIR) + "/tools/fixtures/make-signed-pe' '" + p.string() + "' >/dev/null";
-      REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0,
-                      "tools/fixtures/make-signed-pe failed: are openssl, osslsigncode and mingw-w64 installed?");
-    }
-    static const struct Cleanup {
-      std::filesystem::path p;
-      ~Cleanup() {
-        std::error_code ec;
-        std::filesystem::remove_all(p, ec);
-      }
-    } cleanup{p};
-    return p;
-  }();
-  return path;
-}
-
-// Real signed EFI binaries from Debian packages: tools/fixtures/fetch-signed-efi puts
-// them here (tests never download).
-std::filesystem::path efi_dir() {
-  if (const char* env = std::getenv("IMPOSTOR_SIGNED_EFI_DIR")) return env;
-  return std::filesystem::path(IMPOSTOR_SOURCE_DIR) / "build/fixtures/signed-efi";
-}
-
-Bytes read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in,
-                  "missing fixture " << path.string()
-                                     << " (EFI files: run tools/fixtures/fetch-signed-efi build/fixtures/signed-efi)");
-  return Bytes(std::istreambuf_iterator<char>(in), {});
-}
-
-}  // namespace fx
 
 uint16_t t_le16(const Bytes& b, size_t at) { return static_cast<uint16_t>(b[at] | (b[at + 1] << 8)); }
 

@@ -11,6 +11,7 @@
 #include "sign/msi_signature.hpp"
 #include "sign/trust_store.hpp"
 #include "sign/xar_signature.hpp"
+#include "signed_fixtures.hpp"
 
 using namespace impostor;
 using sign::Status;
@@ -18,34 +19,9 @@ using Bytes = std::vector<uint8_t>;
 
 namespace {
 
-// MSI and pkg samples from tools/fixtures/make-signed-installers, signed by the CA of
-// tools/fixtures/make-signed-pe; built once per process. Missing tools fail the tests.
-std::filesystem::path fixtures() {
-  static const std::filesystem::path dir = [] {
-    auto p = std::filesystem::temp_directory_path() / ("impostor-signed-installers-" + std::to_string(::getpid()));
-    const std::string src = IMPOSTOR_SOURCE_DIR;
-    const std::string cmd = "'" + src + "/tools/fixtures/make-signed-pe' '" + (p / "pe").string() +
-                            "' >/dev/null && '" + src + "/tools/fixtures/make-signed-installers' '" + p.string() +
-                            "' '" + (p / "pe").string() + "' >/dev/null";
-    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0,
-                    "make-signed-installers failed: are openssl, osslsigncode, wixl and mingw-w64 installed?");
-    static const struct Cleanup {
-      std::filesystem::path p;
-      ~Cleanup() {
-        std::error_code ec;
-        std::filesystem::remove_all(p, ec);
-      }
-    } cleanup{p};
-    return p;
-  }();
-  return dir;
-}
+std::filesystem::path fixtures() { return fx::installers_dir(); }
 
-Bytes read(const std::string& name) {
-  std::ifstream in(fixtures() / name, std::ios::binary);
-  REQUIRE_MESSAGE(in, "missing fixture " << name);
-  return Bytes(std::istreambuf_iterator<char>(in), {});
-}
+Bytes read(const std::string& name) { return fx::read(fixtures() / name); }
 
 const sign::TrustStore& test_root() {
   static const auto store = [] {
