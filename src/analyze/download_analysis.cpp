@@ -78,6 +78,8 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
     const net::Hop* last = probe.follow(candidate.url);
     bool installer = false;
     std::string type;
+    // Copied out: `last` points into a chain that ends with its block below.
+    long probe_status = last != nullptr ? last->status : 0;
     if (last != nullptr && last->status >= 200 && last->status < 300) {
       installer = is_installer_response(header(*last, "content-type"), header(*last, "content-disposition"));
       type = header(*last, "content-type");
@@ -88,6 +90,7 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
       ranged.max_body_bytes = 4096;
       net::RedirectChain get(fetcher, ranged, settings.max_redirects);
       last = get.follow(candidate.url);
+      probe_status = last != nullptr ? last->status : 0;
       if (last != nullptr && last->status >= 200 && last->status < 300) {
         const auto magic =
             unpack::detect_file_type({reinterpret_cast<const uint8_t*>(last->body.data()), last->body.size()});
@@ -96,7 +99,7 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
         type = header(*last, "content-type");
       }
     }
-    out.artifact["probe"] = {{"status", last != nullptr ? last->status : 0}, {"content_type", type}};
+    out.artifact["probe"] = {{"status", probe_status}, {"content_type", type}};
     if (!installer) {
       out.artifact["skipped"] = "the link does not serve a file (probe)";
       return out;
