@@ -125,7 +125,7 @@ bool is_libarchive_type(std::string_view type) {
 }
 
 bool is_container_type(std::string_view type) {
-  return is_libarchive_type(type) || type == "ole" || type == "msi" || type == "dmg";
+  return is_libarchive_type(type) || type == "ole" || type == "msi" || type == "dmg" || type == "installshield-cab";
 }
 
 }  // namespace impostor::unpack

@@ -1,6 +1,7 @@
 #include "unpack/dmg_reader.hpp"
 #include "unpack/format_reader.hpp"
 #include "unpack/inno_reader.hpp"
+#include "unpack/installshield_reader.hpp"
 #include "unpack/libarchive_reader.hpp"
 #include "unpack/nsis_reader.hpp"
 #include "unpack/ole_reader.hpp"
@@ -19,6 +20,7 @@ const FormatRegistry& FormatRegistry::standard() {
     r.add(std::make_unique<PeOverlayReader>());
     r.add(std::make_unique<DmgReader>());
     r.add(std::make_unique<InnoReader>());
+    r.add(std::make_unique<InstallShieldReader>());
     return r;
   }();
   return registry;

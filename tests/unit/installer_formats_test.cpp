@@ -1,4 +1,4 @@
-// The installer readers (OLE/MSI, NSIS, self-extractors, Inno Setup, DMG) driven through
+// The installer readers (OLE/MSI, NSIS, self-extractors, Inno Setup, InstallShield, DMG) driven through
 // the ArchiveWalker on samples that tools/fixtures/make-installers builds at test time.
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -17,6 +17,7 @@
 #include "unpack/dmg_reader.hpp"
 #include "unpack/file_type.hpp"
 #include "unpack/inno_reader.hpp"
+#include "unpack/installshield_reader.hpp"
 #include "unpack/nsis_reader.hpp"
 #include "unpack/ole_reader.hpp"
 #include "unpack/pe_overlay_reader.hpp"
@@ -387,4 +388,61 @@ TEST_CASE("installer: damaged or encrypted Inno Setup installers, never a crash 
   CHECK_FALSE(w.has("unpack.corrupt"));
   CHECK(w.c.find("top!/$Inno/chunk-3") != nullptr);  // the readable chunks are still read
   check_hostile_kind("inno");
+}
+
+TEST_CASE("installer: InstallShield cabinet files through libunshield, named directory/file") {
+  // make-installers checked this sample with unshield l and x when it built it.
+  const auto& troj = fixtures().sample("installshield", true);
+  check_trojanized(troj);  // the planted file by its nested path; Zoom.exe byte for byte
+  check_clean(fixtures().sample("installshield", false));
+  const auto w = walk_sample(troj);
+  CHECK(w.c.members.front().type == "installshield-cab");
+  const auto* exe = w.c.find("top!/Zoom/Zoom.exe");
+  REQUIRE(exe != nullptr);
+  CHECK(exe->type == "pe");
+  CHECK(w.c.members.size() == 1 + troj["members"].size());
+}
+
+TEST_CASE("installer: InstallShield member names and header checks") {
+  CHECK(installshield_member_name("Zoom\\bin", "a.exe") == "Zoom/bin/a.exe");
+  CHECK(installshield_member_name("",
+                                  "a\x01"
+                                  "b") == "a_b");
+  CHECK(installshield_member_name("\\\\", "x") == "x");
+  CHECK(installshield_member_name(std::string(5000, 'd'), "x").size() <= 1025);
+  const std::string bytes = slurp(fixtures().dir / fixtures().sample("installshield", true)["file"].get<std::string>());
+  const auto span = std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  CHECK_FALSE(installshield_header_problem(span).has_value());
+  CHECK(installshield_header_problem(span.first(0x300)).has_value());  // descriptor tables cut off
+}
+
+TEST_CASE("installer: damaged InstallShield cabinets are corrupt, never a crash or a hang") {
+  {
+    const auto w = walk_file(fixtures().dir / "hostile/installshield-list-loop.cab");
+    CHECK(w.has("unpack.corrupt"));
+    CHECK(w.c.members.size() == 1);
+  }
+  {
+    // libunshield cannot read the first file: corrupt, naming it; the others are read.
+    const auto w = walk_file(fixtures().dir / "hostile/installshield-data-past-end.cab");
+    bool named = false;
+    for (const auto& f : w.o.findings)
+      if (f.id == "unpack.corrupt")
+        named = f.evidence["error"].get<std::string>().find("Zoom/README.txt") != std::string::npos;
+    CHECK(named);
+    CHECK(w.c.find("top!/Zoom/Zoom.exe") != nullptr);
+  }
+  {
+    // The walker's limits bound what the reader streams out of libunshield.
+    WalkLimits limits;
+    limits.max_member_bytes = 1000;
+    const auto w = walk_sample(fixtures().sample("installshield", true));
+    const auto small =
+        walk_file(fixtures().dir / fixtures().sample("installshield", true)["file"].get<std::string>(), limits);
+    CHECK(small.has("limits.member-bytes"));
+    CHECK_FALSE(small.has("unpack.corrupt"));
+    CHECK(small.c.find("top!/Zoom/zoom.ini") != nullptr);  // read after the cut one
+    CHECK(w.c.members.size() == small.c.members.size());
+  }
+  check_hostile_kind("installshield");
 }

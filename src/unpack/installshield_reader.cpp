@@ -1,0 +1,450 @@
+#include "unpack/installshield_reader.hpp"
+
+#include <fcntl.h>
+#include <libunshield.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+namespace impostor::unpack {
+
+namespace {
+
+constexpr std::string_view kSignature = "ISc(";
+constexpr size_t kCommonHeaderSize = 20;
+constexpr size_t kCabDescriptorSize = 0x276;  // fixed part libunshield reads
+constexpr size_t kListCount = 71;             // file-group and component list heads
+constexpr size_t kMaxListNodes = 4096;        // over all lists; real cabinets hold dozens
+constexpr uint32_t kMaxFiles = 1'000'000;
+constexpr size_t kMaxNameBytes = 1024;
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr int kPollSliceMs = 200;
+// The child must show progress (a message or data) this often. The walker's own clock is
+// consulted through the sink on every piece of data; this bounds a child stuck in
+// libunshield, which the walker cannot see.
+constexpr int kMaxIdleMs = 60'000;
+constexpr rlim_t kChildCpuSeconds = 120;
+constexpr rlim_t kChildSpareMemory = rlim_t{512} << 20;
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+uint32_t le32(std::span<const uint8_t> b, size_t at) {
+  return static_cast<uint32_t>(b[at]) | (static_cast<uint32_t>(b[at + 1]) << 8) |
+         (static_cast<uint32_t>(b[at + 2]) << 16) | (static_cast<uint32_t>(b[at + 3]) << 24);
+}
+
+bool fits(std::span<const uint8_t> b, uint64_t at, uint64_t length) {
+  return at <= b.size() && length <= b.size() - at;
+}
+
+// ---------------------------------------------------------------- child <-> parent
+
+enum class Kind : uint8_t { opened = 1, open_failed = 2, file = 3, done = 4 };
+
+struct Message {
+  Kind kind{};
+  bool ok = false;
+  uint32_t index = 0;
+  uint64_t value = 0;  // file count (opened) or declared size (file)
+  std::string name;
+};
+
+constexpr size_t kFixedPart = 1 + 1 + 4 + 8;
+
+bool send_message(int sock, const Message& m) {
+  std::vector<uint8_t> buf(kFixedPart + m.name.size());
+  buf[0] = static_cast<uint8_t>(m.kind);
+  buf[1] = m.ok ? 1 : 0;
+  std::memcpy(buf.data() + 2, &m.index, 4);
+  std::memcpy(buf.data() + 6, &m.value, 8);
+  std::memcpy(buf.data() + kFixedPart, m.name.data(), m.name.size());
+  return ::send(sock, buf.data(), buf.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(buf.size());
+}
+
+std::optional<Message> parse_message(std::span<const uint8_t> b) {
+  if (b.size() < kFixedPart) return std::nullopt;
+  Message m;
+  m.kind = static_cast<Kind>(b[0]);
+  m.ok = b[1] != 0;
+  std::memcpy(&m.index, b.data() + 2, 4);
+  std::memcpy(&m.value, b.data() + 6, 8);
+  m.name.assign(reinterpret_cast<const char*>(b.data() + kFixedPart), b.size() - kFixedPart);
+  return m;
+}
+
+// A C string libunshield hands out (it points into the header and may run on).
+std::string_view bounded(const char* s) {
+  return s == nullptr ? std::string_view{} : std::string_view(s, ::strnlen(s, kMaxNameBytes));
+}
+
+void limit_child_resources(uint64_t cab_size) {
+  const rlimit cpu{kChildCpuSeconds, kChildCpuSeconds};
+  ::setrlimit(RLIMIT_CPU, &cpu);
+  const rlimit no_files{0, 0};  // it writes only into the FIFO; a regular file is SIGXFSZ
+  ::setrlimit(RLIMIT_FSIZE, &no_files);
+  if (kSanitized) return;  // ASan reserves terabytes of shadow address space
+  // The forked address space, plus the header copy libunshield makes, plus room to work.
+  long pages = 0;
+  if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(statm, "%ld", &pages) != 1) pages = 0;
+    std::fclose(statm);
+  }
+  if (pages <= 0) return;
+  const rlim_t now = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
+  const rlimit as{now + 2 * cab_size + kChildSpareMemory, now + 2 * cab_size + kChildSpareMemory};
+  ::setrlimit(RLIMIT_AS, &as);
+}
+
+// The forked child: libunshield's side. Never returns.
+[[noreturn]] void run_child(const std::string& cab, const std::string& fifo, int sock, uint64_t cab_size) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  ::signal(SIGPIPE, SIG_IGN);  // the parent closes the FIFO on a member it stops reading
+  if (const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC); null >= 0) {
+    ::dup2(null, STDOUT_FILENO);
+    ::dup2(null, STDERR_FILENO);
+  }
+  limit_child_resources(cab_size);
+  unshield_set_log_level(UNSHIELD_LOG_LEVEL_LOWEST);
+  Unshield* u = unshield_open(cab.c_str());
+  if (u == nullptr) {
+    send_message(sock, {Kind::open_failed, false, 0, 0, {}});
+    ::_exit(0);
+  }
+  const int count = unshield_file_count(u);
+  if (!send_message(sock, {Kind::opened, true, 0, static_cast<uint64_t>(std::max(count, 0)), {}})) ::_exit(1);
+  for (int i = 0; i < count; ++i) {
+    if (!unshield_file_is_valid(u, i)) continue;  // not in this cabinet, as unshield skips it
+    const std::string name = installshield_member_name(
+        bounded(unshield_directory_name(u, unshield_file_directory(u, i))), bounded(unshield_file_name(u, i)));
+    // Wait for the parent's fresh reader: opening the FIFO while its previous reader is
+    // still open would hand this file's bytes to a descriptor about to be closed.
+    uint8_t go = 0;
+    if (::recv(sock, &go, 1, 0) != 1) ::_exit(0);
+    // Held open across the save so the parent sees end-of-file only once the file is done.
+    const int writer = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
+    if (writer < 0) ::_exit(1);
+    if (!send_message(sock, {Kind::file, true, static_cast<uint32_t>(i), unshield_file_size(u, i), name})) ::_exit(1);
+    const bool ok = unshield_file_save(u, i, fifo.c_str());
+    ::close(writer);
+    if (!send_message(sock, {Kind::done, ok, static_cast<uint32_t>(i), 0, {}})) ::_exit(1);
+  }
+  ::_exit(0);
+}
+
+// ---------------------------------------------------------------- parent side
+
+// mkdtemp under TMPDIR: mode 0700, only fixed names inside, removed whatever happens.
+class PrivateDir {
+ public:
+  PrivateDir() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/impostor-is-XXXXXX";
+    if (::mkdtemp(templ.data()) != nullptr) path_ = templ;
+  }
+  ~PrivateDir() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  PrivateDir(const PrivateDir&) = delete;
+  PrivateDir& operator=(const PrivateDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+bool write_file(const std::string& path, std::span<const uint8_t> bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  return ::close(fd) == 0 && done == bytes.size();
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() { reset(); }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_;
+};
+
+// Waits for `fd` to be readable (or hung up). False after kMaxIdleMs of nothing.
+bool wait_readable(int fd) {
+  for (int waited = 0; waited < kMaxIdleMs; waited += kPollSliceMs) {
+    pollfd p{fd, POLLIN, 0};
+    const int r = ::poll(&p, 1, kPollSliceMs);
+    if (r > 0) return true;
+    if (r < 0 && errno != EINTR) return true;  // let the read report it
+  }
+  return false;
+}
+
+struct Child {
+  pid_t pid = -1;
+  bool killed = false;
+  int status = 0;
+
+  ~Child() { stop(); }
+  void stop() {
+    if (pid <= 0) return;
+    ::kill(pid, SIGKILL);
+    killed = true;
+    reap();
+  }
+  void reap() {
+    if (pid <= 0) return;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid = -1;
+  }
+  std::string how_it_ended() const {
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+    if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+    return "unknown status";
+  }
+  bool failed() const { return !killed && (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0)); }
+};
+
+struct Reading {
+  MemberSink& sink;
+  ReadResult& result;
+  int sock;
+  std::string fifo;
+  Child& child;
+  bool timed_out = false;
+  bool finished = false;  // the child closed its end: it has exited or is exiting
+
+  void damage(const std::string& why) {
+    if (!result.corrupt) {
+      result.corrupt = true;
+      result.error = why;
+    }
+  }
+
+  // The next message, or nullopt when the child is gone or silent too long.
+  std::optional<Message> next() {
+    if (!wait_readable(sock)) {
+      timed_out = true;
+      return std::nullopt;
+    }
+    std::array<uint8_t, kFixedPart + kMaxNameBytes + 16> buf{};
+    ssize_t n = -1;
+    do n = ::recv(sock, buf.data(), buf.size(), 0);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+      finished = true;
+      return std::nullopt;
+    }
+    return parse_message({buf.data(), static_cast<size_t>(n)});
+  }
+
+  // Streams one saved file from the FIFO into the sink. False: the member was cut short
+  // on purpose (a limit), so libunshield's failure to finish it is no damage.
+  bool stream(int fifo_fd, const MemberHeader& header, const std::shared_ptr<Blob>& blob) {
+    std::vector<uint8_t> buf(kReadChunk);
+    for (;;) {
+      if (!wait_readable(fifo_fd)) {
+        timed_out = true;
+        damage(header.name + ": libunshield stopped producing data");
+        return false;
+      }
+      const ssize_t n = ::read(fifo_fd, buf.data(), buf.size());
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n <= 0) return true;
+      if (!sink.data(*blob, {buf.data(), static_cast<size_t>(n)})) return false;
+    }
+  }
+
+  void run() {
+    const auto first = next();
+    if (!first) return;  // reported from the child's status by the caller
+    if (first->kind == Kind::open_failed) {
+      damage("libunshield cannot open the InstallShield cabinet");
+      return;
+    }
+    if (first->kind != Kind::opened) return;
+    while (!sink.stopped()) {
+      // Opened before the child's writer, which waits for the go below.
+      Fd fifo_fd(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+      if (fifo_fd.get() < 0) {
+        damage(std::string("cannot open the private FIFO: ") + std::strerror(errno));
+        return;
+      }
+      const uint8_t go = 1;
+      ::send(sock, &go, 1, MSG_NOSIGNAL);  // fails once the child is done: next() sees the end
+      const auto m = next();
+      if (!m) return;  // the end of the list, or a crash the caller reports
+      if (m->kind != Kind::file) return;
+      MemberHeader header;
+      header.name = m->name.empty() ? "file-" + std::to_string(m->index) : m->name;
+      header.declared_size = m->value;
+      ++result.members;
+      auto blob = sink.begin(header);
+      if (!blob) {  // a limit: nothing more is wanted
+        sink.end(header, nullptr);
+        return;
+      }
+      const bool complete = stream(fifo_fd.get(), header, blob);
+      fifo_fd.reset();  // a writer still going gets EPIPE and gives up on this file
+      sink.end(header, std::move(blob));
+      if (timed_out) return;
+      const auto done = next();
+      if (!done || done->kind != Kind::done) {
+        damage(header.name + ": libunshield stopped while extracting it");
+        return;
+      }
+      if (!done->ok && complete) damage(header.name + ": libunshield could not extract it");
+    }
+  }
+};
+
+}  // namespace
+
+std::optional<std::string> installshield_header_problem(std::span<const uint8_t> b) {
+  if (b.size() < kCommonHeaderSize || std::memcmp(b.data(), kSignature.data(), kSignature.size()) != 0)
+    return "no InstallShield cabinet signature";
+  const uint64_t desc = le32(b, 12);
+  if (le32(b, 16) == 0) return "no cabinet descriptor";
+  if (!fits(b, desc, kCabDescriptorSize)) return "cabinet descriptor lies past the end of the file";
+  const uint64_t table = desc + le32(b, desc + 0x0C);
+  const uint64_t dirs = le32(b, desc + 0x1C);
+  const uint64_t files = le32(b, desc + 0x28);
+  if (files > kMaxFiles || dirs > kMaxFiles) return "implausible file or directory count";
+  if (!fits(b, table, (dirs + files) * 4)) return "file table lies past the end of the file";
+  size_t nodes = 0;
+  for (size_t list = 0; list < 2 * kListCount; ++list) {
+    uint64_t next = le32(b, desc + 0x3E + list * 4);
+    while (next != 0) {
+      if (++nodes > kMaxListNodes) return "file-group or component lists loop or are too long";
+      if (!fits(b, desc + next, 12)) return "file-group or component list points past the end of the file";
+      const uint64_t descriptor = le32(b, desc + next + 4);
+      if (!fits(b, desc + descriptor, 0x20)) return "file-group or component descriptor lies past the end";
+      next = le32(b, desc + next + 8);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string installshield_member_name(std::string_view directory, std::string_view file) {
+  std::string out;
+  const auto add = [&out](std::string_view part) {
+    for (const char c : part) {
+      if (out.size() >= kMaxNameBytes) return;
+      const auto u = static_cast<unsigned char>(c);
+      out += c == '\\' ? '/' : (u < 0x20 || u == 0x7F) ? '_' : c;
+    }
+  };
+  add(directory);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  if (!out.empty()) out += '/';
+  add(file);
+  const size_t lead = out.find_first_not_of('/');
+  return lead == std::string::npos ? std::string{} : out.substr(lead);
+}
+
+int InstallShieldReader::bid(std::string_view type, std::span<const uint8_t> bytes) const {
+  return type == "installshield-cab" && bytes.size() >= kSignature.size() &&
+                 std::memcmp(bytes.data(), kSignature.data(), kSignature.size()) == 0
+             ? 80
+             : 0;
+}
+
+ReadResult InstallShieldReader::read(std::span<const uint8_t> bytes, std::string_view /*type*/,
+                                     std::string_view /*container_name*/, MemberSink& sink) const {
+  ReadResult result;
+  if (auto problem = installshield_header_problem(bytes)) {
+    result.corrupt = true;
+    result.error = *problem;
+    return result;
+  }
+  const PrivateDir dir;
+  if (dir.path().empty()) {
+    result.corrupt = true;
+    result.error = std::string("cannot create a private temporary directory: ") + std::strerror(errno);
+    return result;
+  }
+  // Fixed names: libunshield finds the header by the data1.cab name.
+  const std::string cab = dir.path() + "/data1.cab";
+  const std::string fifo = dir.path() + "/member";
+  if (!write_file(cab, bytes) || ::mkfifo(fifo.c_str(), 0600) != 0) {
+    result.corrupt = true;
+    result.error = std::string("cannot stage the cabinet in the private directory: ") + std::strerror(errno);
+    return result;
+  }
+  std::array<int, 2> socks{};
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks.data()) != 0) {
+    result.corrupt = true;
+    result.error = std::string("cannot create a socket pair: ") + std::strerror(errno);
+    return result;
+  }
+  Fd parent_end(socks[0]);
+  Fd child_end(socks[1]);
+  Child child;
+  child.pid = ::fork();
+  if (child.pid == 0) {
+    parent_end.reset();
+    run_child(cab, fifo, child_end.get(), bytes.size());
+  }
+  child_end.reset();
+  if (child.pid < 0) {
+    result.corrupt = true;
+    result.error = std::string("cannot fork for libunshield: ") + std::strerror(errno);
+    return result;
+  }
+  Reading r{sink, result, parent_end.get(), fifo, child};
+  r.run();
+  if (!r.finished) {
+    child.stop();  // stopped by a limit, silent too long, or left waiting on the FIFO
+    if (r.timed_out) r.damage("libunshield made no progress for " + std::to_string(kMaxIdleMs / 1000) + " s");
+    return result;
+  }
+  child.reap();
+  if (child.failed()) {
+    const std::string how = "libunshield ended abnormally (" + child.how_it_ended() + ")";
+    if (result.corrupt)
+      result.error += " - " + how;
+    else
+      r.damage(how);
+  }
+  return result;
+}
+
+}  // namespace impostor::unpack
