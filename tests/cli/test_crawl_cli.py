@@ -12,6 +12,7 @@ import time
 import unittest
 
 from loopback_site import Site, site_args, url
+from peak_memory import run_measured
 
 BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
 
@@ -182,17 +183,11 @@ class HostileInput(unittest.TestCase):
                     f.write('{"url": 42}\n' if i % 3 else "{broken json\n")
                 else:
                     f.write(good[(i // 10) % 20] + "\n")
-        cmd = ["/usr/bin/time", "-f", "%M", BIN, "crawl", "--input", src, "--no-cloaking-probe", *site_args()]
-        # Under ASan (the debug-asan run) freed memory waits in a 256 MiB quarantine, which a
-        # million parsed lines fill: shrink it so peak RSS measures impostor, not ASan. A
-        # release binary ignores the variable.
-        asan = os.environ.get("ASAN_OPTIONS", "")
-        env = dict(os.environ, ASAN_OPTIONS=(asan + ":" if asan else "") + "quarantine_size_mb=8")
-        r = subprocess.run(cmd, capture_output=True, timeout=600, env=env)
+        r, peak_kib = run_measured([BIN, "crawl", "--input", src, "--no-cloaking-probe", *site_args()], timeout=600)
         got = [json.loads(line) for line in r.stdout.decode().splitlines()]
         self.assertEqual(sorted(g["target"]["input"] for g in got), sorted(good))
         self.assertIn(b"800000 junk input line(s) skipped", r.stderr)
-        self.assertLess(int(r.stderr.decode().strip().splitlines()[-1]), 512 * 1024)
+        self.assertLess(peak_kib, 512 * 1024)
 
     def src(self):
         p = self.path("one.txt")

@@ -17,6 +17,7 @@ import zlib
 from html.parser import HTMLParser
 
 UNIT = os.environ.get("IMPOSTOR_UNIT_TESTS", "unit_tests")
+BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TIMEOUT = 120
 
@@ -155,8 +156,8 @@ def png_info(path):
 class HtmlReportInChromium(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if not os.path.exists(CHROMIUM):
-            raise unittest.SkipTest("chromium is not installed (tools/setup installs it)")
+        # Not a skip: tools/setup installs chromium, and a report nobody checked is no check.
+        assert os.path.exists(CHROMIUM), "chromium is not installed: run tools/setup"
         cls.dir = tempfile.mkdtemp(prefix="impostor-html-")
         cls.reports = hostile_reports()
         src = os.path.join(cls.dir, "reports.jsonl")
@@ -245,6 +246,49 @@ class HtmlReportInChromium(unittest.TestCase):
         got = [scores[htmllib.unescape(s)] for s in shown]
         self.assertEqual(got, sorted(got, reverse=True))
         self.assertEqual(got[0], 97)
+
+
+class CrawlHtmlReport(unittest.TestCase):
+    """`impostor crawl --format html` end to end: every test-site scenario crawled, the one
+    file opened in Chromium, and each URL's row and verdict read back from the DOM."""
+
+    @classmethod
+    def setUpClass(cls):
+        from loopback_site import site_args, url
+        from test_crawl_cli import SCENARIOS
+        assert os.path.exists(CHROMIUM), "chromium is not installed: run tools/setup"
+        cls.dir = tempfile.mkdtemp(prefix="impostor-crawl-html-")
+        cls.expected = {url(host, path): verdict for host, path, verdict in SCENARIOS}
+        src = os.path.join(cls.dir, "urls.txt")
+        with open(src, "w") as f:
+            f.write("\n".join(cls.expected) + "\n")
+        cls.html = os.path.join(cls.dir, "crawl.html")
+        cls.crawl = subprocess.run([BIN, "crawl", "--input", src, "--format", "html", "--output", cls.html,
+                                  *site_args()], capture_output=True, timeout=600)
+
+    @classmethod
+    def tearDownClass(cls):
+        from loopback_site import Site
+        Site.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_every_url_has_its_row_and_verdict(self):
+        self.assertEqual(self.crawl.returncode, 1, self.crawl.stderr.decode(errors="replace"))
+        profile = tempfile.mkdtemp(dir=self.dir, prefix="profile-")
+        dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              f"--user-data-dir={profile}", "--dump-dom", "file://" + self.html],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=TIMEOUT,
+                             check=True).stdout.decode("utf-8")
+        self.assertRegex(dom, r'<html[^>]*data-script="ran"')
+        counts = {}
+        for v in self.expected.values():
+            counts[v] = counts.get(v, 0) + 1
+        for verdict, n in counts.items():
+            self.assertRegex(dom, rf'<li id="count-{verdict}"><b>{n}</b>', verdict)
+        rows = re.findall(r'<tbody data-i="\d+"[^>]*>.*?<code class="url">([^<]*)</code>', dom, re.S)
+        shown = set(htmllib.unescape(u) for u in rows)
+        self.assertEqual(len(rows), len(self.expected))
+        self.assertEqual(shown, set(self.expected))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import tempfile
 import unittest
 
 from loopback_site import SRC, Site, place, site_args, url
+from peak_memory import run_measured
 
 sys.path.insert(0, os.path.join(SRC, "tools", "testsite"))
 import page_scenarios as ps  # noqa: E402  (the pages and installers the site serves)
@@ -53,12 +54,12 @@ def impostor_url(target, *extra, allowlists=None, measure=False, timeout=300):
     if allowlists:
         cmd += ["--allowlists", allowlists]
     if measure:
-        cmd = ["/usr/bin/time", "-f", "%M", *cmd]
-    r = subprocess.run(cmd, capture_output=True, timeout=timeout)
+        r, peak = run_measured(cmd, timeout=timeout)
+    else:
+        r, peak = subprocess.run(cmd, capture_output=True, timeout=timeout), None
     err = r.stderr.decode(errors="replace")
     assert r.stdout.strip(), err
     rep = json.loads(r.stdout)
-    peak = int(err.strip().splitlines()[-1]) if measure else None
     return r.returncode, rep, {f["id"] for f in rep["findings"]}, peak
 
 
