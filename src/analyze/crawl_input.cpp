@@ -9,7 +9,7 @@ namespace impostor::analyze {
 
 std::optional<CrawlItem> parse_crawl_line(std::string_view line, size_t line_number, std::string& error) {
   error.clear();
-  constexpr size_t kMaxLine = 64 * 1024;
+  constexpr size_t kMaxLine = size_t{64} * 1024;
   if (line.size() > kMaxLine) {
     error = "line longer than 64 KiB";
     return std::nullopt;

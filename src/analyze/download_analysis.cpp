@@ -149,7 +149,7 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
   core::Report file;
   file.target = {core::TargetKind::file, last->url};
   const std::string name = last->url;
-  scanner->examine(name, std::move(blob), file);
+  scanner->examine(name, blob, file);
   nlohmann::json ids = nlohmann::json::array();
   for (auto& f : file.findings) {
     ids.push_back(f.id);

@@ -27,7 +27,9 @@ struct DownloadSettings {
 
 // What became of one candidate: always an artifact for the report, plus the findings of
 // the file analysis (located at "<download URL>!<member>").
-struct DownloadOutcome {
+// Its implicit move is nlohmann::json's, which is noexcept; clang-tidy follows json's
+// invariant checks into code that can only assert.
+struct DownloadOutcome {  // NOLINT(bugprone-exception-escape)
   nlohmann::json artifact;
   std::vector<core::Finding> findings;
   bool installer = false;  // it was fetched as an installer or archive

@@ -226,7 +226,7 @@ core::Report FileScanner::analyze(const std::string& path) {
                                  "The file is larger than the per-file limit; only its start was examined",
                                  {{"max_member_bytes", limits_.max_member_bytes}},
                                  path});
-    examine(path == "-" ? "(stdin)" : path, std::move(blob), report);
+    examine(path == "-" ? "(stdin)" : path, blob, report);
   }
   core::apply_verdict_policy(report);
   report.elapsed_ms =
@@ -234,14 +234,14 @@ core::Report FileScanner::analyze(const std::string& path) {
   return report;
 }
 
-void FileScanner::examine(const std::string& name, std::shared_ptr<unpack::Blob> blob, core::Report& report) {
+void FileScanner::examine(const std::string& name, const std::shared_ptr<unpack::Blob>& blob, core::Report& report) {
   // One file at a time: the pool's idle wait below is for this file's members only.
   const std::lock_guard lock(examine_mutex_);
   report.target.details["size"] = blob->size();
   ScanningVisitor visitor(pool_, scanners_, known_good_, known_bad_,
                           signatures_.enabled() ? signatures_.trust.get() : nullptr);
   const unpack::ArchiveWalker walker(formats_, limits_);
-  auto outcome = walker.walk(name, std::move(blob), visitor);
+  auto outcome = walker.walk(name, blob, visitor);
   pool_.wait_idle();
   for (auto& f : outcome.findings) report.findings.push_back(std::move(f));
 

@@ -40,7 +40,7 @@ class FileScanner {
   // The same for bytes already in hand (a download): walks, scans and adds findings,
   // members (as artifacts) and details to `report`; the caller applies the policy.
   // Safe to call from several threads; files are examined one at a time.
-  void examine(const std::string& name, std::shared_ptr<unpack::Blob> blob, core::Report& report);
+  void examine(const std::string& name, const std::shared_ptr<unpack::Blob>& blob, core::Report& report);
 
   // YARA over bytes that are not a file to unpack (a page, a script), with findings
   // located at `location`. Safe from several threads (one scanner, taken in turn).

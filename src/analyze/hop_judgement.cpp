@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/ascii_text.hpp"
 #include "core/text_safety.hpp"
 #include "net/fetcher.hpp"
 #include "net/tls_inspection.hpp"
@@ -57,8 +58,7 @@ double jaccard(const std::set<std::string>& a, const std::set<std::string>& b) {
 }
 
 std::string title_of(std::string_view html) {
-  std::string lower(html.substr(0, 64 * 1024));
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = core::ascii_lower(html.substr(0, size_t{64} * 1024));
   const auto open = lower.find("<title");
   if (open == std::string::npos) return {};
   const auto start = lower.find('>', open);

@@ -144,6 +144,7 @@ std::shared_ptr<spdlog::logger> decision_log() {
 
 int run_command(std::vector<std::string> command) {
   std::vector<char*> argv;
+  argv.reserve(command.size() + 1);
   for (auto& a : command) argv.push_back(a.data());
   argv.push_back(nullptr);
   // Like system(3): the terminal's SIGINT/SIGQUIT reach the command (same process group);
@@ -282,7 +283,7 @@ int run_guard(const CommonOptions& common, const GuardOptions& options) {
       c.report.errors.push_back(error);
     } else {
       c.sha256 = scan::digest(blob->bytes()).sha256;
-      scanner->examine(c.original, std::move(blob), c.report);
+      scanner->examine(c.original, blob, c.report);
     }
     core::apply_verdict_policy(c.report);
     c.decision = analyze::decide_guard(policy, c.report);

@@ -218,7 +218,7 @@ double info_ms(CURL* easy, CURLINFO what) {
 
 FetchableUrl check_fetchable(std::string_view url) {
   FetchableUrl out;
-  constexpr size_t kMaxUrl = 64 * 1024;
+  constexpr size_t kMaxUrl = size_t{64} * 1024;
   if (url.size() > kMaxUrl) {
     out.error = "URL longer than 64 KiB";
     return out;

@@ -258,7 +258,7 @@ TlsSession inspect_tls_once(SSL* ssl, std::string_view host, const TrustStore& t
   auto fresh = std::make_unique<CachedSession>(CachedSession{std::string(host), inspect_tls(ssl, host, trust, now)});
   TlsSession result = fresh->session;
   delete static_cast<CachedSession*>(SSL_get_ex_data(ssl, index));
-  if (SSL_set_ex_data(ssl, index, fresh.get()) == 1) fresh.release();
+  if (SSL_set_ex_data(ssl, index, fresh.get()) == 1) static_cast<void>(fresh.release());  // the SSL owns it now
   return result;
 }
 

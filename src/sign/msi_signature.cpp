@@ -29,15 +29,22 @@ std::vector<uint8_t> utf16_name(std::string_view ascii) {
   out.push_back(0);
   return out;
 }
-const std::vector<uint8_t> kDigitalSignature = utf16_name(
-    "\x05"
-    "DigitalSignature");
-const std::vector<uint8_t> kDigitalSignatureEx = utf16_name(
-    "\x05"
-    "MsiDigitalSignatureEx");
+// Function-local: a namespace-scope vector's construction could throw before main.
+const std::vector<uint8_t>& digital_signature_name() {
+  static const std::vector<uint8_t> name = utf16_name(
+      "\x05"
+      "DigitalSignature");
+  return name;
+}
+const std::vector<uint8_t>& digital_signature_ex_name() {
+  static const std::vector<uint8_t> name = utf16_name(
+      "\x05"
+      "MsiDigitalSignatureEx");
+  return name;
+}
 
 bool is_signature_stream(const CfbEntry& e) {
-  return e.raw_name == kDigitalSignature || e.raw_name == kDigitalSignatureEx;
+  return e.raw_name == digital_signature_name() || e.raw_name == digital_signature_ex_name();
 }
 
 // The order Authenticode for MSI hashes siblings in: the raw names compared bytewise,
@@ -159,8 +166,8 @@ AuthenticodeResult verify_msi_signature(std::span<const uint8_t> file, const Tru
   for (const uint32_t i : cf->root().children) {
     const auto& e = cf->entries()[i];
     if (e.type != CompoundFile::kStream) continue;
-    if (e.raw_name == kDigitalSignature) signature = &e;
-    if (e.raw_name == kDigitalSignatureEx) extended = &e;
+    if (e.raw_name == digital_signature_name()) signature = &e;
+    if (e.raw_name == digital_signature_ex_name()) extended = &e;
   }
   if (!signature) {
     AuthenticodeResult r;

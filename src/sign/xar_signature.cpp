@@ -22,7 +22,7 @@ namespace {
 
 constexpr size_t kMaxToc = size_t{16} << 20;
 constexpr size_t kMaxCertificates = 16;
-constexpr size_t kMaxSignatureBytes = 64 * 1024;
+constexpr size_t kMaxSignatureBytes = size_t{64} * 1024;
 
 uint64_t be(std::span<const uint8_t> b, size_t at, size_t n) {
   uint64_t v = 0;

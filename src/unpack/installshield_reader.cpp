@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -30,7 +31,7 @@ constexpr size_t kListCount = 71;             // file-group and component list h
 constexpr size_t kMaxListNodes = 4096;        // over all lists; real cabinets hold dozens
 constexpr uint32_t kMaxFiles = 1'000'000;
 constexpr size_t kMaxNameBytes = 1024;
-constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReadChunk = size_t{64} * 1024;
 constexpr int kPollSliceMs = 200;
 // The child must show progress (a message or data) this often. The walker's own clock is
 // consulted through the sink on every piece of data; this bounds a child stuck in
@@ -109,7 +110,12 @@ void limit_child_resources(uint64_t cab_size) {
   // The forked address space, plus the header copy libunshield makes, plus room to work.
   long pages = 0;
   if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
-    if (std::fscanf(statm, "%ld", &pages) != 1) pages = 0;
+    std::array<char, 64> line{};
+    if (std::fgets(line.data(), static_cast<int>(line.size()), statm) != nullptr) {
+      char* end = nullptr;
+      pages = std::strtol(line.data(), &end, 10);
+      if (end == line.data()) pages = 0;
+    }
     std::fclose(statm);
   }
   if (pages <= 0) return;
