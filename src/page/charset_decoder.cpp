@@ -4,7 +4,9 @@
 #include <unicode/ucnv_cb.h>
 #include <unicode/ucnv_err.h>
 #include <unicode/ucsdet.h>
+#include <algorithm>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 
@@ -29,6 +31,13 @@ struct DetectorDeleter {
 
 // WHATWG maps several labels to a superset encoding; ICU knows the labels but would pick
 // the strict one. The rest of the labels go to ICU unchanged.
+// Encoding labels are ASCII words (WHATWG); ICU's loose name matching would also open
+// "utf\xF08" as UTF-8, and the raw label would then reach the report.
+bool is_label(std::string_view label) {
+  return !label.empty() && label.size() <= 64 &&
+         std::all_of(label.begin(), label.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+}
+
 std::string converter_name(std::string_view label) {
   std::string l = text::ascii_lower(text::trim(label));
   if (l == "iso-8859-1" || l == "latin1" || l == "l1" || l == "us-ascii" || l == "ascii" || l == "iso8859-1" ||
@@ -231,7 +240,8 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view content_type
     body.remove_prefix(2);
   }
   if (!chosen) {
-    if (auto label = charset_from_content_type(content_type); label && open_converter(converter_name(*label))) {
+    if (auto label = charset_from_content_type(content_type);
+        label && is_label(*label) && open_converter(converter_name(*label))) {
       out.declared = *label;
       chosen = Candidate{*label, CharsetSource::content_type};
     }
@@ -241,7 +251,7 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view content_type
     if (body[0] == '\0' && body[1] == '<') chosen = Candidate{"UTF-16BE", CharsetSource::sniffed};
   }
   if (!chosen) {
-    if (auto label = charset_from_meta(body); label && open_converter(converter_name(*label))) {
+    if (auto label = charset_from_meta(body); label && is_label(*label) && open_converter(converter_name(*label))) {
       out.declared = *label;
       // A page that says it is UTF-16 in ASCII-compatible bytes is not (WHATWG: use UTF-8).
       chosen = Candidate{is_utf16(converter_name(*label)) ? "UTF-8" : *label, CharsetSource::meta};
