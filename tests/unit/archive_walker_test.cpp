@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "member_collector.hpp"
 #include "unpack/archive_walker.hpp"
 #include "unpack/file_type.hpp"
 
@@ -58,16 +59,6 @@ std::string make_archive(const std::string& format, const std::vector<Entry>& en
 std::shared_ptr<Blob> blob_of(const std::string& s, size_t spill_at = size_t{64} << 20) {
   return Blob::from_bytes({reinterpret_cast<const uint8_t*>(s.data()), s.size()}, spill_at);
 }
-
-struct Collect final : MemberVisitor {
-  std::vector<Member> members;
-  void visit(const Member& m) override { members.push_back(m); }
-  const Member* find(const std::string& path) const {
-    for (const auto& m : members)
-      if (m.path == path) return &m;
-    return nullptr;
-  }
-};
 
 bool has(const WalkOutcome& o, const std::string& id) {
   for (const auto& f : o.findings)

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "member_collector.hpp"
 #include "scan/digest.hpp"
 #include "unpack/archive_walker.hpp"
 #include "unpack/dmg_reader.hpp"
@@ -65,16 +66,6 @@ const Fixtures& fixtures() {
   static const Fixtures f;
   return f;
 }
-
-struct Collect final : MemberVisitor {
-  std::vector<Member> members;
-  void visit(const Member& m) override { members.push_back(m); }
-  const Member* find(const std::string& path) const {
-    for (const auto& m : members)
-      if (m.path == path) return &m;
-    return nullptr;
-  }
-};
 
 struct Walked {
   Collect c;
