@@ -135,7 +135,9 @@ class ScanningVisitor final : public unpack::MemberVisitor {
  private:
   void scan(MemberResult& r, size_t worker) {
     const auto bytes = r.member.blob->bytes();
-    const auto d = scan::digest(bytes);
+    scan::PageRelease release;
+    if (r.member.blob->spilled()) release = [blob = r.member.blob.get()](std::span<const uint8_t> part) { blob->release(part); };
+    const auto d = scan::digest(bytes, release);
     r.sha256 = d.sha256;
     r.md5 = d.md5;
     if (const auto* bad = bad_.find(d.sha256))
@@ -160,7 +162,7 @@ class ScanningVisitor final : public unpack::MemberVisitor {
                             {},
                             {},
                             r.member.depth};
-      auto found = scanners_[worker]->scan(bytes, ctx);
+      auto found = scanners_[worker]->scan(bytes, ctx, release);
       r.findings.insert(r.findings.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
     if (trust_) {

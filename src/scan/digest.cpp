@@ -25,7 +25,7 @@ std::string hex(const unsigned char* d, unsigned int n) {
 
 }  // namespace
 
-Digests digest(std::span<const uint8_t> bytes) {
+Digests digest(std::span<const uint8_t> bytes, const PageRelease& release) {
   std::unique_ptr<EVP_MD_CTX, MdDeleter> sha(EVP_MD_CTX_new()), md5(EVP_MD_CTX_new());
   EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
   EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr);
@@ -34,6 +34,7 @@ Digests digest(std::span<const uint8_t> bytes) {
     const size_t n = std::min(kChunk, bytes.size() - off);
     EVP_DigestUpdate(sha.get(), bytes.data() + off, n);
     EVP_DigestUpdate(md5.get(), bytes.data() + off, n);
+    if (release) release(bytes.subspan(off, n));
   }
   unsigned char d[EVP_MAX_MD_SIZE];
   unsigned int n = 0;

@@ -3,6 +3,8 @@
 #include <span>
 #include <string>
 
+#include "scan/page_release.hpp"
+
 namespace impostor::scan {
 
 struct Digests {
@@ -11,6 +13,6 @@ struct Digests {
 };
 
 // Both digests in one pass over the bytes, through OpenSSL's EVP interface.
-Digests digest(std::span<const uint8_t> bytes);
+Digests digest(std::span<const uint8_t> bytes, const PageRelease& release = {});
 
 }  // namespace impostor::scan

@@ -2,6 +2,7 @@
 
 #include <yara.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "core/severity.hpp"
@@ -92,6 +93,41 @@ __attribute__((no_sanitize("alignment"))) int on_scan_event(YR_SCAN_CONTEXT* sca
   return CALLBACK_CONTINUE;
 }
 
+// Windows of a large input for yr_scanner_scan_mem_blocks. Each window reaches
+// kOverlap bytes into the next, so a match shorter than that is never cut in two (one
+// found in both windows is the same match at the same offset, which libyara keeps once).
+// Conditions that read at an offset (uint32(x)) restart the iteration from first(): the
+// released pages fault back in from the page cache, correct if slower.
+struct WindowWalk {
+  static constexpr size_t kWindow = size_t{32} << 20;
+  static constexpr size_t kOverlap = size_t{64} << 10;
+
+  std::span<const uint8_t> bytes;
+  const PageRelease* release = nullptr;
+  size_t start = 0;
+  YR_MEMORY_BLOCK block{};
+
+  YR_MEMORY_BLOCK* at(size_t offset) {
+    if (offset >= bytes.size()) return nullptr;
+    start = offset;
+    block.base = offset;
+    block.size = std::min(kWindow + kOverlap, bytes.size() - offset);
+    block.context = this;
+    block.fetch_data = [](YR_MEMORY_BLOCK* b) {
+      auto* walk = static_cast<WindowWalk*>(b->context);
+      return walk->bytes.data() + b->base;
+    };
+    return &block;
+  }
+  static YR_MEMORY_BLOCK* first(YR_MEMORY_BLOCK_ITERATOR* it) { return static_cast<WindowWalk*>(it->context)->at(0); }
+  static YR_MEMORY_BLOCK* next(YR_MEMORY_BLOCK_ITERATOR* it) {
+    auto* walk = static_cast<WindowWalk*>(it->context);
+    (*walk->release)(walk->bytes.subspan(walk->start, std::min(kWindow, walk->bytes.size() - walk->start)));
+    return walk->at(walk->start + kWindow);
+  }
+  static uint64_t size(YR_MEMORY_BLOCK_ITERATOR* it) { return static_cast<WindowWalk*>(it->context)->bytes.size(); }
+};
+
 }  // namespace
 
 YaraScanner::YaraScanner(const YaraRules& rules, int timeout_seconds) {
@@ -105,7 +141,8 @@ YaraScanner::~YaraScanner() {
   if (scanner_ != nullptr) yr_scanner_destroy(scanner_);
 }
 
-std::vector<core::Finding> YaraScanner::scan(std::span<const uint8_t> bytes, const ScanContext& context) {
+std::vector<core::Finding> YaraScanner::scan(std::span<const uint8_t> bytes, const ScanContext& context,
+                                             const PageRelease& release) {
   std::vector<core::Finding> findings;
   yr_scanner_define_string_variable(scanner_, "filename", context.filename.c_str());
   yr_scanner_define_string_variable(scanner_, "filepath", context.filepath.c_str());
@@ -118,7 +155,14 @@ std::vector<core::Finding> YaraScanner::scan(std::span<const uint8_t> bytes, con
   CallbackState state{&context, &findings};
   yr_scanner_set_callback(scanner_, on_scan_event, &state);
   static const uint8_t kEmpty = 0;
-  const int rc = yr_scanner_scan_mem(scanner_, bytes.empty() ? &kEmpty : bytes.data(), bytes.size());
+  int rc = ERROR_SUCCESS;
+  if (release && bytes.size() > 2 * WindowWalk::kWindow) {
+    WindowWalk walk{bytes, &release};
+    YR_MEMORY_BLOCK_ITERATOR it{&walk, WindowWalk::first, WindowWalk::next, WindowWalk::size, ERROR_SUCCESS};
+    rc = yr_scanner_scan_mem_blocks(scanner_, &it);
+  } else {
+    rc = yr_scanner_scan_mem(scanner_, bytes.empty() ? &kEmpty : bytes.data(), bytes.size());
+  }
   if (rc != ERROR_SUCCESS) {
     const char* why = rc == ERROR_SCAN_TIMEOUT          ? "timed out"
                       : rc == ERROR_TOO_MANY_MATCHES    ? "too many matches"

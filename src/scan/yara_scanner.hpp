@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/finding.hpp"
+#include "scan/page_release.hpp"
 #include "scan/yara_rules.hpp"
 
 struct YR_SCAN_CONTEXT;  // libyara's YR_SCANNER is a typedef of it
@@ -34,8 +35,12 @@ class YaraScanner {
   YaraScanner& operator=(const YaraScanner&) = delete;
 
   // Findings for `bytes`; a scan error (timeout, too many matches) becomes a
-  // `scan.error` finding rather than an exception.
-  std::vector<core::Finding> scan(std::span<const uint8_t> bytes, const ScanContext& context);
+  // `scan.error` finding rather than an exception. With `release`, input larger than
+  // two windows is scanned window by window (libyara's block scan; windows overlap so a
+  // string up to the overlap long is not cut) and each window is released once passed.
+  // Rules that import a module (pe, elf) then see the first window only.
+  std::vector<core::Finding> scan(std::span<const uint8_t> bytes, const ScanContext& context,
+                                  const PageRelease& release = {});
 
  private:
   YR_SCAN_CONTEXT* scanner_ = nullptr;

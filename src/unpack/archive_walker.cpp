@@ -5,6 +5,7 @@
 
 #include "core/text_safety.hpp"
 #include "unpack/file_type.hpp"
+#include "unpack/layout_check.hpp"
 
 namespace impostor::unpack {
 
@@ -51,6 +52,8 @@ struct WalkState {
     return true;
   }
   void walk(const std::string& path, const std::string& name, const std::shared_ptr<Blob>& blob, int depth);
+  void corrupt(const std::string& path, const std::string& format, std::string reader, std::string error,
+               size_t members_read);
 };
 
 class ContainerSink final : public MemberSink {
@@ -184,6 +187,8 @@ void WalkState::walk(const std::string& path, const std::string& name, const std
   Member member{path, name, std::string(detect_file_type(bytes)), blob->size(), depth, blob};
   ++outcome.members;
   visitor.visit(member);
+  if (auto damage = layout_damage(member.type, name, bytes))
+    corrupt(path, member.type, "layout", std::move(*damage), 0);
   if (stopped || out_of_time(path)) return;
   const FormatReader* reader = formats.choose(member.type, bytes);
   if (reader == nullptr) return;
@@ -195,15 +200,22 @@ void WalkState::walk(const std::string& path, const std::string& name, const std
   ContainerSink sink(*this, path, depth);
   const ReadResult result = reader->read(bytes, member.type, name, sink);
   sink.report_properties();
-  if (result.corrupt)
-    outcome.findings.push_back({"unpack.corrupt",
-                                Severity::low,
-                                "Damaged " + member.type + " container; members read before the damage were scanned",
-                                {{"format", member.type},
-                                 {"reader", std::string(reader->name())},
-                                 {"error", result.error},
-                                 {"members_read", result.members}},
-                                path});
+  if (result.corrupt) corrupt(path, member.type, std::string(reader->name()), result.error, result.members);
+}
+
+// Medium, so a damaged file is at least suspicious: what lies past the damage went
+// unscanned, and malformed archives that the user's unpacker still opens are a known way
+// past scanners.
+void WalkState::corrupt(const std::string& path, const std::string& format, std::string reader, std::string error,
+                        size_t members_read) {
+  outcome.findings.push_back({"unpack.corrupt",
+                              Severity::medium,
+                              "Damaged " + format + "; what was read before the damage was scanned, the rest was not",
+                              {{"format", format},
+                               {"reader", std::move(reader)},
+                               {"error", std::move(error)},
+                               {"members_read", members_read}},
+                              path});
 }
 
 }  // namespace

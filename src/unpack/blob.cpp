@@ -89,6 +89,19 @@ std::span<const uint8_t> Blob::bytes() const {
   return {memory_.data(), memory_.size()};
 }
 
+void Blob::release(std::span<const uint8_t> part) const {
+  if (map_ == nullptr || part.empty()) return;
+  const auto* base = static_cast<const uint8_t*>(map_);
+  if (part.data() < base || part.data() + part.size() > base + size_) return;
+  static const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<uintptr_t>(part.data()) + page - 1) & ~(page - 1);
+  const auto end = (reinterpret_cast<uintptr_t>(part.data() + part.size())) & ~(page - 1);
+  // The mapping's last page may be partial; it is released with the part that ends the blob.
+  const auto stop = part.data() + part.size() == base + size_ ? reinterpret_cast<uintptr_t>(base + size_) : end;
+  if (stop > begin)
+    ::madvise(reinterpret_cast<void*>(begin), stop - begin, MADV_DONTNEED);  // NOLINT(performance-no-int-to-ptr)
+}
+
 std::shared_ptr<Blob> Blob::from_bytes(std::span<const uint8_t> bytes, size_t spill_at) {
   auto blob = std::make_shared<Blob>(spill_at);
   blob->append(bytes);

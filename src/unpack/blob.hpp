@@ -25,6 +25,11 @@ class Blob {
   std::span<const uint8_t> bytes() const;
   uint64_t size() const { return size_; }
   bool spilled() const { return fd_ >= 0; }
+  // Drops the whole pages of `part` (a piece of bytes()) from this process once a pass
+  // has read them: they stay in the page cache and fault back in if read again. Only a
+  // spilled blob's mapping is touched; for bytes in memory this does nothing (dropping
+  // anonymous pages would zero them).
+  void release(std::span<const uint8_t> part) const;
   const std::string& error() const { return error_; }
 
   static std::shared_ptr<Blob> from_bytes(std::span<const uint8_t> bytes, size_t spill_at = size_t{64} << 20);

@@ -66,6 +66,7 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
 
   std::array<uint8_t, size_t{64} * 1024> buffer{};
   archive_entry* entry = nullptr;
+  bool unreadable = false;  // past a hard error libarchive cannot go on
   while (!sink.stopped()) {
     const int r = archive_read_next_header(a.get(), &entry);
     if (r == ARCHIVE_EOF) break;
@@ -104,16 +105,26 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
         const la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
         if (n == 0) break;
         if (n < 0) {
-          if (n == ARCHIVE_WARN) continue;
+          // A warning while reading data is a checksum that does not match (zip's CRC,
+          // 7z's, a gzip trailer): the member is damaged or was altered after packing.
+          // What was read is still scanned and the archive read on.
+          if (n == ARCHIVE_WARN) {
+            if (!result.corrupt) {
+              result.corrupt = true;
+              result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "checksum mismatch";
+            }
+            continue;
+          }
           result.corrupt = true;
           result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "damaged data";
+          unreadable = true;
           break;
         }
         if (!sink.data(*blob, std::span(buffer.data(), static_cast<size_t>(n)))) break;
       }
     }
     sink.end(header, std::move(blob));
-    if (result.corrupt) break;
+    if (unreadable) break;
   }
   return result;
 }

@@ -86,6 +86,21 @@ TEST_CASE("blobs spill to an unlinked temporary file past the cap and read back 
   CHECK(!b.append({reinterpret_cast<const uint8_t*>(part.data()), 1}));  // sealed
 }
 
+TEST_CASE("a spilled blob gives its pages back and still reads the same bytes") {
+  Blob b(16);
+  const std::string part(100000, 'x');
+  REQUIRE(b.append({reinterpret_cast<const uint8_t*>(part.data()), part.size()}));
+  REQUIRE(b.seal());
+  REQUIRE(b.spilled());
+  const auto bytes = b.bytes();
+  b.release(bytes);
+  b.release(bytes.subspan(7, 5000));
+  CHECK(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()) == part);  // faulted back in
+  const auto memory = blob_of("in memory");
+  memory->release(memory->bytes());  // nothing to give back, nothing lost
+  CHECK(std::string(reinterpret_cast<const char*>(memory->bytes().data()), 9) == "in memory");
+}
+
 TEST_CASE("file types come from magic numbers") {
   const auto type = [](const std::string& s) {
     return std::string(detect_file_type({reinterpret_cast<const uint8_t*>(s.data()), s.size()}));
@@ -190,6 +205,59 @@ TEST_CASE("damage, encryption, odd names and links are findings, not failures") 
     const auto o = walk(make_archive("ustar", {{"a", "b", true}, {"b", "a", true}}), c);
     CHECK(has(o, "unpack.symlink"));
     CHECK(c.members.size() == 1);
+  }
+  SUBCASE("a zip member whose CRC does not match is damage, and the archive is read on") {
+    auto zip = make_archive("zip", {{"a.txt", std::string(2000, 'a')}, {"b.txt", "second"}});
+    const auto at = zip.find(std::string(20, 'a'));
+    if (at != std::string::npos) {  // stored: flip a byte of the data itself
+      zip[at + 5] = 'b';
+    } else {  // deflated: the CRC in the local header instead
+      zip[14] = static_cast<char>(zip[14] ^ 0x5A);
+    }
+    Collect c;
+    const auto o = walk(zip, c);
+    REQUIRE(has(o, "unpack.corrupt"));
+    CHECK(c.find("top!/b.txt") != nullptr);
+    for (const auto& f : o.findings)
+      if (f.id == "unpack.corrupt") {
+        CHECK(f.severity == impostor::core::Severity::medium);
+        CHECK(f.evidence["error"].get<std::string>().find("CRC") != std::string::npos);
+      }
+  }
+  SUBCASE("a PE whose section runs past the end of the file is damage") {
+    std::string pe(1024, '\0');
+    pe[0] = 'M';
+    pe[1] = 'Z';
+    pe[0x3C] = 0x40;
+    pe.replace(0x40, 4, std::string("PE\0\0", 4));
+    pe[0x40 + 4 + 2] = 1;     // one section
+    pe[0x40 + 4 + 16] = static_cast<char>(0xE0);  // SizeOfOptionalHeader 224 (PE32)
+    pe[0x58] = 0x0B;
+    pe[0x59] = 0x01;
+    const size_t section = 0x58 + 0xE0;
+    pe.replace(section, 5, ".text");
+    pe[section + 17] = 0x10;  // SizeOfRawData 0x1000
+    pe[section + 21] = 0x02;  // PointerToRawData 0x200: ends at 0x1200, past 1024 bytes
+    Collect c;
+    const auto o = walk(pe, c);
+    REQUIRE(has(o, "unpack.corrupt"));
+    for (const auto& f : o.findings)
+      if (f.id == "unpack.corrupt") {
+        CHECK(f.evidence["reader"] == "layout");
+        CHECK(f.evidence["error"].get<std::string>().find("past the end of the file") != std::string::npos);
+      }
+    pe.resize(0x1200);  // the whole section present: nothing to say
+    Collect whole;
+    CHECK(!has(walk(pe, whole), "unpack.corrupt"));
+  }
+  SUBCASE("a name that promises a container over bytes that are none") {
+    const ArchiveWalker walker(FormatRegistry::standard(), {});
+    Collect c;
+    CHECK(has(walker.walk("setup.zst", blob_of(std::string(64, '\0')), c), "unpack.corrupt"));
+    Collect d;
+    CHECK(has(walker.walk("Zoom.dmg", blob_of(std::string(4096, '\x01')), d), "unpack.corrupt"));
+    Collect e;
+    CHECK(!has(walker.walk("notes.bin", blob_of(std::string(64, '\0')), e), "unpack.corrupt"));
   }
   SUBCASE("garbage that only looks like an archive") {
     Collect c;

@@ -107,3 +107,26 @@ TEST_CASE("digests and hash lists") {
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].find("good.txt:3: not a SHA-256") != std::string::npos);
 }
+
+TEST_CASE("a large input scanned window by window finds what a one-piece scan finds") {
+  library();
+  TempDir dir("yara-windows");
+  dir.write("w.yar", "rule w { strings: $x = \"WINDOW-EDGE-MARKER\" condition: $x and filesize > 64MB }");
+  auto compiled = YaraRules::compile_dir(dir.path, false);
+  REQUIRE(compiled.rules);
+  YaraScanner scanner(*compiled.rules);
+  // 80 MiB with the marker across the first window's end (32 MiB).
+  std::string big(size_t{80} << 20, '.');
+  const std::string marker = "WINDOW-EDGE-MARKER";
+  const size_t at = (size_t{32} << 20) - 7;
+  big.replace(at, marker.size(), marker);
+  size_t released = 0;
+  const PageRelease release = [&](std::span<const uint8_t> part) { released += part.size(); };
+  const ScanContext ctx{"big.bin", "big.bin", "bin", "data", "", "", "", 0};
+  const auto windowed = scanner.scan(bytes(big), ctx, release);
+  REQUIRE(windowed.size() == 1);
+  CHECK(windowed[0].evidence["strings"][0]["offsets"][0] == at);
+  CHECK(windowed[0].evidence["strings"][0]["matches"] == 1);  // the overlap does not count it twice
+  CHECK(released >= size_t{64} << 20);
+  CHECK(scanner.scan(bytes(big), ctx).size() == 1);
+}

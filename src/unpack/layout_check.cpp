@@ -1,0 +1,56 @@
+#include "unpack/layout_check.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "core/ascii_text.hpp"
+#include "core/text_safety.hpp"
+#include "pe/pe_image.hpp"
+
+namespace impostor::unpack {
+
+namespace {
+
+std::optional<std::string> pe_damage(std::span<const uint8_t> bytes) {
+  std::string error;
+  const auto pe = pe::PeImage::parse(bytes, &error);
+  if (!pe) {
+    // "MZ" with no PE header inside the file is a DOS program (or text that happens to
+    // start so), not a damaged PE; everything else that fails to parse is.
+    if (error.rfind("no PE signature", 0) == 0 || error.rfind("too small", 0) == 0) return std::nullopt;
+    return "PE headers: " + error;
+  }
+  for (const auto& s : pe->sections()) {
+    if (s.raw_size == 0 || s.raw_offset == 0) continue;
+    const uint64_t end = uint64_t{s.raw_offset} + s.raw_size;
+    if (end > bytes.size())
+      return "section " + core::to_valid_utf8(s.name) + " raw data [" + std::to_string(s.raw_offset) + ", " +
+             std::to_string(end) + ") ends past the end of the file (" + std::to_string(bytes.size()) + " bytes)";
+  }
+  if (!pe->certificate_table_error().empty()) return pe->certificate_table_error();
+  return std::nullopt;
+}
+
+// Extensions that promise a container the walker opens. A file so named whose bytes
+// start like none of them had its header damaged (or its name chosen to mislead): either
+// way nothing inside was scanned, and an analyst should hear so.
+constexpr std::array<std::string_view, 24> kContainerExtensions = {
+    ".zip", ".jar", ".apk", ".7z",  ".rar", ".cab", ".gz",  ".tgz", ".xz",  ".txz", ".bz2", ".tbz2",
+    ".zst", ".lz4", ".lzma", ".deb", ".rpm", ".iso", ".msi", ".pkg", ".xar", ".cpio", ".tar", ".mpkg"};
+
+}  // namespace
+
+std::optional<std::string> layout_damage(std::string_view type, std::string_view name, std::span<const uint8_t> bytes) {
+  if (type == "pe") return pe_damage(bytes);
+  if (type != "dmg" && core::ascii_lower(name).ends_with(".dmg"))
+    return "named .dmg but no koly trailer ends the file: the image is truncated or not a disk image";
+  if (type == "data") {
+    const std::string lower = core::ascii_lower(name.substr(name.size() - std::min<size_t>(name.size(), 8)));
+    for (const auto ext : kContainerExtensions)
+      if (lower.ends_with(ext))
+        return "named " + std::string(ext) + " but its bytes match no container format: damaged header, or a disguise";
+  }
+  return std::nullopt;
+}
+
+}  // namespace impostor::unpack
