@@ -214,9 +214,7 @@ double info_ms(CURL* easy, CURLINFO what) {
   return static_cast<double>(us) / 1000.0;
 }
 
-}  // namespace
-
-FetchableUrl check_fetchable(std::string_view url) {
+FetchableUrl check_fetchable_once(std::string_view url) {
   FetchableUrl out;
   constexpr size_t kMaxUrl = size_t{64} * 1024;
   if (url.size() > kMaxUrl) {
@@ -262,6 +260,26 @@ FetchableUrl check_fetchable(std::string_view url) {
   const std::string port = url_part(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   out.port = port.empty() ? 0 : std::strtol(port.c_str(), nullptr, 10);
   out.url = url_part(u.get(), CURLUPART_URL);
+  return out;
+}
+
+}  // namespace
+
+FetchableUrl check_fetchable(std::string_view url) {
+  // libcurl percent-decodes a host when handing it out but normalises numeric IPv4 forms
+  // only while parsing, so "http://%35/" comes out as host "5", which parses again as
+  // 0.0.0.5 (found by fuzzing). Parse what we would fetch until it stops changing, so
+  // the host judged is the host visited; two rounds settle every case seen, three bound it.
+  auto out = check_fetchable_once(url);
+  for (int round = 0; round < 3 && out.ok(); ++round) {
+    auto again = check_fetchable_once(out.url);
+    if (!again.ok() || (again.url == out.url && again.host == out.host)) return again.ok() ? out : again;
+    out = std::move(again);
+  }
+  if (out.ok()) {
+    out = FetchableUrl{};
+    out.error = "URL does not settle to one host when parsed again";
+  }
   return out;
 }
 
