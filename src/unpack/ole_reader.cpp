@@ -628,9 +628,12 @@ ReadResult OleReader::read(std::span<const uint8_t> bytes, std::string_view type
   if (err != nullptr) g_error_free(err);
 
   Walk walk{sink, layout, type == "msi", result, {}};
-  if (!walk.msi) {
-    for (const uint32_t c : layout.entries.at(0).children)
-      walk.msi = walk.msi || is_msi_name(layout.entries.at(c).name);
+  // The root may be missing from a damaged directory, and a child id may name no entry.
+  if (const auto root = layout.entries.find(0); !walk.msi && root != layout.entries.end()) {
+    for (const uint32_t c : root->second.children) {
+      const auto child = layout.entries.find(c);
+      walk.msi = walk.msi || (child != layout.entries.end() && is_msi_name(child->second.name));
+    }
   }
   if (!layout.damage.empty()) walk.damage(layout.damage.front());
   walk.storage(ole.get(), 0, "", 0);
