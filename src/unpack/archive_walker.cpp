@@ -1,6 +1,9 @@
 #include "unpack/archive_walker.hpp"
 
+#include <algorithm>
 #include <map>
+#include <optional>
+#include <vector>
 #include <set>
 
 #include "core/text_safety.hpp"
@@ -25,8 +28,58 @@ std::string unsafe_name_reason(std::string_view name) {
     if (left && right) return "parent-directory component (..)";
   }
   for (const char c : name)
-    if (static_cast<unsigned char>(c) < 0x20) return "control character";
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return "control character";
+  // Bidirectional controls reorder what is shown: "invoice\u202Etxt.exe" displays as
+  // "invoiceexe.txt". U+200E/F, U+202A-E, U+2066-9 in UTF-8.
+  for (size_t i = 0; i + 2 < name.size(); ++i) {
+    const auto b0 = static_cast<unsigned char>(name[i]);
+    const auto b1 = static_cast<unsigned char>(name[i + 1]);
+    const auto b2 = static_cast<unsigned char>(name[i + 2]);
+    if (b0 == 0xE2 && ((b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE))) ||
+                       (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)))
+      return "bidirectional control character (disguises the extension)";
+  }
+  // No installer needs these; extractors fail or truncate on them (PATH_MAX, MAX_PATH).
+  constexpr size_t kMaxNameBytes = 1024;
+  constexpr size_t kMaxComponents = 128;
+  if (name.size() > kMaxNameBytes) return "name longer than 1,024 bytes";
+  if (static_cast<size_t>(std::count(name.begin(), name.end(), '/')) >= kMaxComponents)
+    return "path nested more than 128 directories deep";
   return {};
+}
+
+// Where `target` of a link stored at `link` resolves inside the archive, or nullopt when
+// it climbs above the archive root. Absolute targets are handled by the caller.
+std::optional<std::string> resolve_link(std::string_view link, std::string_view target) {
+  std::vector<std::string_view> parts;
+  const auto push = [&parts](std::string_view path) {
+    for (size_t start = 0; start <= path.size();) {
+      size_t slash = path.find('/', start);
+      if (slash == std::string_view::npos) slash = path.size();
+      const auto part = path.substr(start, slash - start);
+      start = slash + 1;
+      if (part.empty() || part == ".") continue;
+      if (part == "..") {
+        if (parts.empty()) return false;
+        parts.pop_back();
+      } else {
+        parts.push_back(part);
+      }
+    }
+    return true;
+  };
+  const size_t slash = link.rfind('/');
+  if (!push(slash == std::string_view::npos ? std::string_view() : link.substr(0, slash)) || !push(target))
+    return std::nullopt;
+  std::string out;
+  for (const auto part : parts) out += (out.empty() ? "" : "/") + std::string(part);
+  return out;
+}
+
+std::string strip_dot_slash(std::string_view name) {
+  while (name.starts_with("./")) name.remove_prefix(2);
+  while (name.ends_with('/')) name.remove_suffix(1);
+  return std::string(name);
 }
 
 // State of one top-level walk, shared by the nested sinks.
@@ -63,12 +116,9 @@ class ContainerSink final : public MemberSink {
 
   std::shared_ptr<Blob> begin(const MemberHeader& header) override {
     const std::string path = parent_ + "!/" + header.name;
-    if (auto reason = unsafe_name_reason(header.name); !reason.empty())
-      state_.outcome.findings.push_back({"unpack.unsafe-name",
-                                         Severity::low,
-                                         "Member name with an " + reason + " (nothing is extracted to disk)",
-                                         {{"name", header.name}, {"reason", reason}},
-                                         path});
+    const std::string reason =
+        header.name_unreadable ? "stored name that is not valid text (invalid UTF-8)" : unsafe_name_reason(header.name);
+    if (!reason.empty()) unsafe_name(path, core::to_valid_utf8(header.name), reason);
     if (header.encrypted) {
       state_.outcome.findings.push_back({"unpack.encrypted",
                                          Severity::medium,
@@ -83,6 +133,7 @@ class ContainerSink final : public MemberSink {
                                          "Symbolic link member (not followed)",
                                          {{"name", header.name}, {"target", header.link_target}},
                                          path});
+      link(path, header.name, header.link_target);
       return nullptr;
     }
     if (state_.outcome.members >= state_.limits.max_members) {
@@ -164,6 +215,38 @@ class ContainerSink final : public MemberSink {
          parent_});
   }
 
+  void hidden_name(std::string_view shown, std::string_view reason) override {
+    unsafe_name(parent_ + "!/" + std::string(shown), std::string(shown), std::string(reason));
+  }
+
+  // Links that point back at themselves or at a directory above them: extracted, they
+  // make a tree without end for every tool that follows links (find -L, a backup, an
+  // indexer). Resolved at the container's end, when every link is known, with the
+  // kernel's bound of 40 steps per lookup.
+  void report_link_loops() {
+    constexpr int kMaxSteps = 40;
+    size_t reported = 0;
+    for (const auto& [name, target] : links_) {
+      std::string at = name;
+      std::set<std::string> seen{at};
+      std::string loop;
+      for (int step = 0; step < kMaxSteps && loop.empty(); ++step) {
+        const auto it = links_.find(at);
+        if (it == links_.end()) break;
+        const auto next = resolve_link(it->first, it->second);
+        if (!next) break;  // escapes: reported when the link was read
+        if (!seen.insert(*next).second || (name + "/").starts_with(*next + "/") || next->empty()) loop = *next;
+        at = *next;
+      }
+      if (loop.empty()) continue;
+      if (++reported > kMaxLinkFindings) break;
+      state_.outcome.findings.push_back(
+          {"unpack.unsafe-link", Severity::medium, "Symbolic link that loops back on itself or on a directory above it",
+           {{"name", core::to_valid_utf8(name)}, {"target", core::to_valid_utf8(target)}, {"reason", "loop"}},
+           parent_ + "!/" + name});
+    }
+  }
+
   // One finding per container that declared metadata, so it reaches every report
   // (info: a claim, not a judgement; the vendor-claim checks weigh it).
   void report_properties() {
@@ -174,9 +257,40 @@ class ContainerSink final : public MemberSink {
   }
 
  private:
+  static constexpr size_t kMaxLinks = 10'000;
+  static constexpr size_t kMaxLinkFindings = 64;
+
+  void unsafe_name(const std::string& path, const std::string& name, const std::string& reason) {
+    state_.outcome.findings.push_back({"unpack.unsafe-name",
+                                       Severity::medium,
+                                       "Unsafe member name: " + reason + " (nothing is extracted to disk)",
+                                       {{"name", name}, {"reason", reason}},
+                                       path});
+  }
+
+  void link(const std::string& path, const std::string& name, const std::string& target) {
+    std::string why;
+    if (target.starts_with('/') || target.starts_with('\\') || (target.size() > 1 && target[1] == ':'))
+      why = "absolute target outside the archive";
+    else if (!resolve_link(strip_dot_slash(name), target))
+      why = "target climbs above the archive root";
+    if (!why.empty())
+      state_.outcome.findings.push_back({"unpack.unsafe-link",
+                                         Severity::medium,
+                                         "Symbolic link pointing outside the archive: extracted, writes through it land "
+                                         "elsewhere on the system",
+                                         {{"name", core::to_valid_utf8(name)},
+                                          {"target", core::to_valid_utf8(target)},
+                                          {"reason", why}},
+                                         path});
+    else if (links_.size() < kMaxLinks)
+      links_.emplace(strip_dot_slash(name), target);
+  }
+
   WalkState& state_;
   std::string parent_;
   int depth_;
+  std::map<std::string, std::string> links_;
   uint64_t member_bytes_ = 0;
   std::map<std::string, std::string> properties_;
   std::set<std::string> unsupported_;
@@ -200,6 +314,7 @@ void WalkState::walk(const std::string& path, const std::string& name, const std
   ContainerSink sink(*this, path, depth);
   const ReadResult result = reader->read(bytes, member.type, name, sink);
   sink.report_properties();
+  sink.report_link_loops();
   if (result.corrupt) corrupt(path, member.type, std::string(reader->name()), result.error, result.members);
 }
 

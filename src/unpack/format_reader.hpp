@@ -13,6 +13,7 @@ namespace impostor::unpack {
 
 struct MemberHeader {
   std::string name;  // as the container spells it: attacker-chosen, never used as a file name
+  bool name_unreadable = false;  // the stored name is not text (invalid UTF-8): `name` is a stand-in
   bool encrypted = false;
   bool symlink = false;
   std::string link_target;
@@ -39,6 +40,9 @@ class MemberSink {
   // Part of the container uses a method this build cannot decode (a DMG's LZFSE runs):
   // reported as `unpack.unsupported`, never skipped silently. `what` names the method.
   virtual void unsupported(std::string_view /*what*/) {}
+  // A stored member name the reader saw but cannot hand over whole (a zip name with a NUL
+  // byte, which every C string API cuts): reported as `unpack.unsafe-name`.
+  virtual void hidden_name(std::string_view /*shown*/, std::string_view /*reason*/) {}
 };
 
 struct ReadResult {

@@ -76,8 +76,12 @@ std::optional<InnoLoader> table_at(std::span<const uint8_t> b, size_t pos, std::
   }
   // total size, exe offset, [exe compressed size], exe size, exe checksum, [message offset]
   const int skipped = 4 + (v < Version{4, 1, 6} ? 1 : 0) + (v < Version{4, 0, 0} ? 1 : 0);
-  for (int i = 0; i < skipped; ++i)
-    if (!field()) return std::nullopt;
+  uint32_t total_size = 0;
+  for (int i = 0; i < skipped; ++i) {
+    const auto f = field();
+    if (!f) return std::nullopt;
+    if (i == 0) total_size = *f;
+  }
   const auto header = field();
   const auto data = field();
   if (!header || !data) return std::nullopt;
@@ -86,7 +90,7 @@ std::optional<InnoLoader> table_at(std::span<const uint8_t> b, size_t pos, std::
     const auto expected = field();
     if (!expected || crc32_of(b.subspan(pos, covered)) != *expected) return std::nullopt;
   }
-  return InnoLoader{*header, *data, std::move(via)};
+  return InnoLoader{*header, *data, std::move(via), total_size};
 }
 
 std::optional<Version> data_version(std::span<const uint8_t> v, bool& unicode) {
@@ -307,6 +311,11 @@ ReadResult InnoReader::read(std::span<const uint8_t> bytes, std::string_view /*t
     return result;
   }
   Reading r{bytes, sink, result};
+  // The compiler records the setup's full length; less on disk is a cut download, and
+  // the chunks read from it end early without any stream noticing.
+  if (loader->total_size > bytes.size())
+    r.damage("the loader says the setup is " + std::to_string(loader->total_size) + " bytes, the file has " +
+             std::to_string(bytes.size()) + ": truncated");
   const size_t at = loader->header_offset;
   if (at > bytes.size() || bytes.size() - at < kVersionSize) {
     r.damage("setup-0 lies past the end of the file (offset " + std::to_string(at) + ")");

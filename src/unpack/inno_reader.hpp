@@ -32,6 +32,7 @@ struct InnoLoader {
   uint32_t header_offset = 0;  // setup-0
   uint32_t data_offset = 0;    // setup-1; 0: kept in external setup-N.bin files
   std::string via;             // "offset 0x30" or "resource 11111"
+  uint32_t total_size = 0;     // the whole setup as the compiler wrote it
 };
 
 // The loader's offset table, if the PE carries one with a valid CRC.

@@ -11,6 +11,8 @@ namespace impostor::unpack {
 
 namespace {
 
+std::optional<std::string> resource_damage(const pe::PeImage& pe, std::span<const uint8_t> bytes);
+
 std::optional<std::string> pe_damage(std::span<const uint8_t> bytes) {
   std::string error;
   const auto pe = pe::PeImage::parse(bytes, &error);
@@ -28,6 +30,25 @@ std::optional<std::string> pe_damage(std::span<const uint8_t> bytes) {
              std::to_string(end) + ") ends past the end of the file (" + std::to_string(bytes.size()) + " bytes)";
   }
   if (!pe->certificate_table_error().empty()) return pe->certificate_table_error();
+  return resource_damage(*pe, bytes);
+}
+
+// The resource directory is where version info, icons and the Inno Setup loader's data
+// live; one that maps to no bytes, or whose root claims more entries than the bytes hold,
+// was cut off or built to mislead parsers (the walk in PeImage is bounded either way).
+std::optional<std::string> resource_damage(const pe::PeImage& pe, std::span<const uint8_t> bytes) {
+  constexpr unsigned kResourceDirectory = 2;
+  constexpr size_t kDirectoryHeader = 16;
+  constexpr size_t kEntry = 8;
+  const auto dir = pe.directory(kResourceDirectory);
+  if (!dir || dir->rva == 0 || dir->size == 0) return std::nullopt;
+  const auto at = pe.rva_to_offset(dir->rva);
+  if (!at) return "resource directory RVA " + std::to_string(dir->rva) + " maps to no bytes of the file";
+  if (*at + kDirectoryHeader > bytes.size()) return "resource directory header runs past the end of the file";
+  const size_t named = bytes[*at + 12] | (bytes[*at + 13] << 8);
+  const size_t ids = bytes[*at + 14] | (bytes[*at + 15] << 8);
+  if (*at + kDirectoryHeader + (named + ids) * kEntry > bytes.size())
+    return "resource directory declares " + std::to_string(named + ids) + " entries, more than the file holds";
   return std::nullopt;
 }
 

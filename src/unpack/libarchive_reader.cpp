@@ -3,10 +3,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <clocale>
 #include <array>
 #include <memory>
 
 #include "unpack/file_type.hpp"
+#include "unpack/zip_directory.hpp"
 
 namespace impostor::unpack {
 
@@ -31,6 +33,29 @@ std::string stream_member_name(std::string_view container) {
   return std::string(base) + "~";
 }
 
+// libarchive converts member names through the current locale. Under the "C" locale a
+// program starts in, a zip's flagged UTF-8 names (and a tar's non-ASCII ones) fail that
+// conversion and come back as no name at all. C.UTF-8 for this thread while reading:
+// valid UTF-8 names then read as themselves, and a name that is still unreadable is one
+// that is not text, which the walker reports.
+class Utf8NamesForThisThread {
+ public:
+  Utf8NamesForThisThread() : utf8_(::newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr)) {
+    if (utf8_ != nullptr) previous_ = ::uselocale(utf8_);
+  }
+  ~Utf8NamesForThisThread() {
+    if (utf8_ == nullptr) return;
+    ::uselocale(previous_);
+    ::freelocale(utf8_);
+  }
+  Utf8NamesForThisThread(const Utf8NamesForThisThread&) = delete;
+  Utf8NamesForThisThread& operator=(const Utf8NamesForThisThread&) = delete;
+
+ private:
+  locale_t utf8_;
+  locale_t previous_ = nullptr;
+};
+
 }  // namespace
 
 int LibarchiveReader::bid(std::string_view type, std::span<const uint8_t> /*bytes*/) const {
@@ -40,6 +65,7 @@ int LibarchiveReader::bid(std::string_view type, std::span<const uint8_t> /*byte
 ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_view type,
                                   std::string_view container_name, MemberSink& sink) const {
   ReadResult result;
+  const Utf8NamesForThisThread utf8_names;
   std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
   if (!a) {
     result.corrupt = true;
@@ -67,6 +93,7 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
   std::array<uint8_t, size_t{64} * 1024> buffer{};
   archive_entry* entry = nullptr;
   bool unreadable = false;  // past a hard error libarchive cannot go on
+  uint64_t headers_read = 0;
   while (!sink.stopped()) {
     const int r = archive_read_next_header(a.get(), &entry);
     if (r == ARCHIVE_EOF) break;
@@ -75,6 +102,7 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
       result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "damaged header";
       break;
     }
+    ++headers_read;
     const auto file_type = archive_entry_filetype(entry);
     if (file_type == AE_IFDIR) continue;
     // GNU and BSD ar keep their long-name tables as members named "//" and "/".
@@ -88,6 +116,7 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     const bool raw = archive_format(a.get()) == ARCHIVE_FORMAT_RAW;
     header.name = raw ? stream_member_name(container_name)
                       : (path != nullptr && *path != '\0' ? path : "(unnamed #" + std::to_string(result.members) + ")");
+    header.name_unreadable = !raw && (path == nullptr || archive_entry_pathname_utf8(entry) == nullptr);
     header.encrypted = archive_entry_is_encrypted(entry) != 0;
     if (file_type == AE_IFLNK) {
       header.symlink = true;
@@ -125,6 +154,19 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     }
     sink.end(header, std::move(blob));
     if (unreadable) break;
+  }
+  if (type == "zip" && !unreadable && !sink.stopped()) {
+    if (const auto directory = read_zip_directory(bytes)) {
+      for (const auto& name : directory->nul_names)
+        sink.hidden_name(name, "NUL byte in the stored name (every tool shows it cut at the NUL)");
+      if (directory->declared_entries > headers_read && !result.corrupt) {
+        result.corrupt = true;
+        result.error = "the central directory lists " + std::to_string(directory->declared_entries) + " entries, " +
+                       std::to_string(headers_read) +
+                       " could be read: entries that share or overlap one another's data (an overlapping-entry zip "
+                       "bomb) or point nowhere";
+      }
+    }
   }
   return result;
 }

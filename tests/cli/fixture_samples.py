@@ -18,16 +18,18 @@ SIGNATURE_ONLY = {"sign.claims-vendor-unsigned", "sign.wrong-publisher"}
 
 
 class FixtureSet:
-    """`tools/fixtures/<builder> DIR --hostile --payload …`, made on first use."""
+    """`tools/fixtures/<builder> DIR [--hostile] --payload …`, made on first use. The
+    hostile samples belong to test_hostile_corpus; the other tests leave them out."""
 
-    def __init__(self, builder):
+    def __init__(self, builder, hostile=False):
         self.builder = builder
+        self.hostile = hostile
         self.dir = None
 
     def get(self):
         if self.dir is None:
             self.dir = tempfile.mkdtemp(prefix=f"impostor-{self.builder}-")
-            cmd = [os.path.join(SRC, "tools/fixtures", self.builder), self.dir, "--hostile"]
+            cmd = [os.path.join(SRC, "tools/fixtures", self.builder), self.dir] + (["--hostile"] if self.hostile else [])
             for p in PAYLOADS:
                 cmd += ["--payload", p]
             subprocess.run(cmd, check=True, capture_output=True, timeout=600)

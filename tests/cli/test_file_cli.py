@@ -2,7 +2,6 @@
 test time by tools/fixtures/make-archives, with inert planted payloads."""
 import json
 import os
-import resource
 import subprocess
 import tempfile
 import unittest
@@ -77,26 +76,6 @@ class FileCommand(unittest.TestCase):
         self.assertTrue(hit)
         self.assertIn("!/pkg.deb!/", hit[0]["location"])
         self.assertTrue(hit[0]["evidence"]["strings"])
-
-    def test_hostile_samples_end_with_a_report_bounded_in_memory(self):
-        hostile = os.path.join(self.dir, "hostile")
-        with open(os.path.join(hostile, "manifest.json")) as f:
-            samples = json.load(f)
-        for s in samples:
-            path = os.path.join(hostile, s["file"]) if not os.path.isabs(s["file"]) else s["file"]
-            if not os.path.exists(path):
-                path = os.path.join(self.dir, s["file"])
-            with self.subTest(sample=s["file"], kind=s["kind"]):
-                r = run("file", "--format", "json", path)
-                self.assertIn(r.returncode, (0, 1, 2), r.stderr)
-                rep = json.loads(r.stdout)
-                self.assertEqual(rep["schema"], "impostor.report/1")
-                if "bomb" in s["kind"]:
-                    self.assertTrue(any(f["id"].startswith("limits.") for f in rep["findings"]), rep["findings"])
-                if "traversal" in s["kind"]:
-                    self.assertIn("unpack.unsafe-name", {f["id"] for f in rep["findings"]})
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        self.assertLess(peak_kib, 1536 * 1024, "peak RSS of the worst hostile sample")
 
     def test_not_a_file(self):
         with tempfile.TemporaryDirectory() as d:

@@ -227,6 +227,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if left > 0:
                 return self.redirect(f"/hops/{left - 1}")
             return self.send(200, BENIGN)
+        if path.startswith("/placed/"):
+            # A page a test built and put in the workdir (loopback_site.place), served as HTML.
+            name = path[len("/placed/"):]
+            file = os.path.join(self.server.workdir, name)
+            if "/" not in name and not name.startswith(".") and os.path.isfile(file):
+                with open(file, "rb") as f:
+                    return self.send(200, f.read())
+            return self.send(404, page("Not found", "<p>nothing placed here</p>"))
         if path == "/loop":
             return self.redirect("/loop2")
         if path == "/loop2":
