@@ -119,6 +119,7 @@ class ContainerSink final : public MemberSink {
     const std::string reason =
         header.name_unreadable ? "stored name that is not valid text (invalid UTF-8)" : unsafe_name_reason(header.name);
     if (!reason.empty()) unsafe_name(path, core::to_valid_utf8(header.name), reason);
+    check_through_link(path, header.name);
     if (header.encrypted) {
       state_.outcome.findings.push_back({"unpack.encrypted",
                                          Severity::medium,
@@ -133,7 +134,7 @@ class ContainerSink final : public MemberSink {
                                          "Symbolic link member (not followed)",
                                          {{"name", header.name}, {"target", header.link_target}},
                                          path});
-      link(path, header.name, header.link_target);
+      link(header.name, header.link_target);
       return nullptr;
     }
     if (state_.outcome.members >= state_.limits.max_members) {
@@ -229,16 +230,16 @@ class ContainerSink final : public MemberSink {
     for (const auto& [name, target] : links_) {
       std::string at = name;
       std::set<std::string> seen{at};
-      std::string loop;
-      for (int step = 0; step < kMaxSteps && loop.empty(); ++step) {
+      bool loop = false;
+      for (int step = 0; step < kMaxSteps && !loop; ++step) {
         const auto it = links_.find(at);
         if (it == links_.end()) break;
         const auto next = resolve_link(it->first, it->second);
-        if (!next) break;  // escapes: reported when the link was read
-        if (!seen.insert(*next).second || (name + "/").starts_with(*next + "/") || next->empty()) loop = *next;
+        if (!next) break;  // leaves the archive: judged by what is stored through it
+        loop = !seen.insert(*next).second || next->empty() || (name + "/").starts_with(*next + "/");
         at = *next;
       }
-      if (loop.empty()) continue;
+      if (!loop) continue;
       if (++reported > kMaxLinkFindings) break;
       state_.outcome.findings.push_back(
           {"unpack.unsafe-link", Severity::medium, "Symbolic link that loops back on itself or on a directory above it",
@@ -268,29 +269,47 @@ class ContainerSink final : public MemberSink {
                                        path});
   }
 
-  void link(const std::string& path, const std::string& name, const std::string& target) {
-    std::string why;
-    if (target.starts_with('/') || target.starts_with('\\') || (target.size() > 1 && target[1] == ':'))
-      why = "absolute target outside the archive";
-    else if (!resolve_link(strip_dot_slash(name), target))
-      why = "target climbs above the archive root";
-    if (!why.empty())
+  // A link out of the archive is ordinary in packages (usr/bin/x -> /etc/alternatives/x);
+  // the attack is a member stored *through* it ("x -> /etc", then "x/cron.d/job"), which
+  // an extractor writes outside its directory. So outward links are remembered and judged
+  // by the members under them.
+  void link(const std::string& name, const std::string& target) {
+    const std::string key = strip_dot_slash(name);
+    if (target.starts_with('/') || target.starts_with('\\') || (target.size() > 1 && target[1] == ':')) {
+      if (outward_.size() < kMaxLinks) outward_.emplace(key, target);
+    } else if (!resolve_link(key, target)) {
+      if (outward_.size() < kMaxLinks) outward_.emplace(key, target);
+    } else if (links_.size() < kMaxLinks) {
+      links_.emplace(key, target);
+    }
+  }
+
+  void check_through_link(const std::string& path, const std::string& name) {
+    if (outward_.empty() || through_link_findings_ >= kMaxLinkFindings) return;
+    const std::string key = strip_dot_slash(name);
+    for (size_t slash = key.find('/'); slash != std::string::npos; slash = key.find('/', slash + 1)) {
+      const auto it = outward_.find(key.substr(0, slash));
+      if (it == outward_.end()) continue;
+      ++through_link_findings_;
       state_.outcome.findings.push_back({"unpack.unsafe-link",
                                          Severity::medium,
-                                         "Symbolic link pointing outside the archive: extracted, writes through it land "
-                                         "elsewhere on the system",
+                                         "Member stored through a symbolic link that points outside the archive: an "
+                                         "extractor writes it elsewhere on the system",
                                          {{"name", core::to_valid_utf8(name)},
-                                          {"target", core::to_valid_utf8(target)},
-                                          {"reason", why}},
+                                          {"link", core::to_valid_utf8(it->first)},
+                                          {"target", core::to_valid_utf8(it->second)},
+                                          {"reason", "written through an outward link"}},
                                          path});
-    else if (links_.size() < kMaxLinks)
-      links_.emplace(strip_dot_slash(name), target);
+      return;
+    }
   }
 
   WalkState& state_;
   std::string parent_;
   int depth_;
-  std::map<std::string, std::string> links_;
+  std::map<std::string, std::string> links_;    // links that stay inside, for loops
+  std::map<std::string, std::string> outward_;  // links that leave the archive
+  size_t through_link_findings_ = 0;
   uint64_t member_bytes_ = 0;
   std::map<std::string, std::string> properties_;
   std::set<std::string> unsupported_;

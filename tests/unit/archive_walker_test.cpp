@@ -2,6 +2,7 @@
 #include <archive_entry.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -258,6 +259,23 @@ TEST_CASE("damage, encryption, odd names and links are findings, not failures") 
     CHECK(has(walker.walk("Zoom.dmg", blob_of(std::string(4096, '\x01')), d), "unpack.corrupt"));
     Collect e;
     CHECK(!has(walker.walk("notes.bin", blob_of(std::string(64, '\0')), e), "unpack.corrupt"));
+  }
+  SUBCASE("links: outward ones are judged by what is stored through them; loops are named") {
+    const auto count = [](const WalkOutcome& o) {
+      return std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return f.id == "unpack.unsafe-link"; });
+    };
+    Collect packaged;  // how packages ship alternatives: fine
+    CHECK(count(walk(make_archive("ustar", {{"usr/bin/editor", "/etc/alternatives/editor", true},
+                                            {"usr/share/doc/x", "../../../../../opt/x/doc", true},
+                                            {"usr/bin/real", "binary"}}),
+                     packaged)) == 0);
+    Collect slip;  // zip-slip through a link: the member lands in /etc/cron.d
+    const auto o = walk(make_archive("ustar", {{"cfg", "/etc", true}, {"cfg/cron.d/job", "* * * * * x"}}), slip);
+    REQUIRE(count(o) == 1);
+    for (const auto& f : o.findings)
+      if (f.id == "unpack.unsafe-link") CHECK(f.evidence["link"] == "cfg");
+    Collect loops;
+    CHECK(count(walk(make_archive("ustar", {{"a", "b", true}, {"b", "a", true}, {"d/self", "..", true}}), loops)) == 3);
   }
   SUBCASE("garbage that only looks like an archive") {
     Collect c;
