@@ -97,6 +97,7 @@ std::string lower_extension(const std::string& name) {
 struct MemberResult {
   unpack::Member member;  // blob released once scanned
   std::string sha256, md5;
+  bool scanned_through_members = false;  // a covered archive: hashed, its members scanned
   std::vector<core::Finding> findings;
   std::optional<SignedFile> signature;  // for the types that carry one
 };
@@ -112,9 +113,35 @@ class ScanningVisitor final : public unpack::MemberVisitor {
     MemberResult* slot = nullptr;
     {
       std::lock_guard lock(mutex_);
-      results_.push_back({member, {}, {}, {}, {}});
+      results_.push_back({member, {}, {}, {}, {}, {}});
       slot = &results_.back();
+      // An archive waits until the walker has read it: if its members covered it, a YARA
+      // pass over its own bytes would only scan the same bytes again (or compressed noise).
+      if (member.archive) {
+        pending_[member.blob.get()] = slot;
+        return;
+      }
     }
+    submit(slot);
+  }
+
+  void archive_read(const unpack::Member& member, bool covered) override {
+    MemberResult* slot = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      const auto it = pending_.find(member.blob.get());
+      if (it == pending_.end()) return;
+      slot = it->second;
+      pending_.erase(it);
+    }
+    slot->scanned_through_members = covered;
+    submit(slot);
+  }
+
+  std::deque<MemberResult>& results() { return results_; }
+
+ private:
+  void submit(MemberResult* slot) {
     pool_.submit([this, slot](size_t worker) {
       // A failure on one member is a finding on that member; the rest of the scan goes on.
       try {
@@ -130,9 +157,6 @@ class ScanningVisitor final : public unpack::MemberVisitor {
     });
   }
 
-  std::deque<MemberResult>& results() { return results_; }
-
- private:
   void scan(MemberResult& r, size_t worker) {
     const auto bytes = r.member.blob->bytes();
     scan::PageRelease release;
@@ -152,7 +176,7 @@ class ScanningVisitor final : public unpack::MemberVisitor {
                             "Known genuine file: " + good->description,
                             {{"sha256", d.sha256}, {"list", good->source}},
                             r.member.path});
-    if (worker < scanners_.size() && scanners_[worker]) {
+    if (worker < scanners_.size() && scanners_[worker] && !r.scanned_through_members) {
       const size_t slash = r.member.name.find_last_of("/\\");
       scan::ScanContext ctx{slash == std::string::npos ? r.member.name : r.member.name.substr(slash + 1),
                             r.member.path,
@@ -179,6 +203,7 @@ class ScanningVisitor final : public unpack::MemberVisitor {
   const sign::TrustStore* trust_;
   std::mutex mutex_;
   std::deque<MemberResult> results_;
+  std::map<const unpack::Blob*, MemberResult*> pending_;
 };
 
 }  // namespace
@@ -280,6 +305,7 @@ void FileScanner::examine(const std::string& name, const std::shared_ptr<unpack:
                                {"depth", r.member.depth}, {"sha256", r.sha256},    {"md5", r.md5},
                                {"findings", ids}};
     if (r.signature) artifact["signature"] = signature_summary(r.signature->signature);
+    if (r.scanned_through_members) artifact["scanned"] = "through its members";
     report.artifacts.push_back(std::move(artifact));
     if (r.member.depth == 0) {
       report.target.details["sha256"] = r.sha256;

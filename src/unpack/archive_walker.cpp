@@ -1,6 +1,7 @@
 #include "unpack/archive_walker.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <vector>
@@ -76,6 +77,15 @@ std::optional<std::string> resolve_link(std::string_view link, std::string_view 
   return out;
 }
 
+// Formats whose bytes are their members plus structure. Not here: rpm (its header
+// carries install scriptlets outside the payload), xar (the TOC), iso9660 (a boot area),
+// rar (recovery records and comments), and everything executable.
+bool is_pure_archive(std::string_view type) {
+  static constexpr std::array<std::string_view, 13> kPure = {"tar",  "cpio", "ar",   "deb",  "zip", "7z",  "cab",
+                                                             "gzip", "xz",   "bzip2", "zstd", "lz4", "lzma"};
+  return std::find(kPure.begin(), kPure.end(), type) != kPure.end();
+}
+
 std::string strip_dot_slash(std::string_view name) {
   while (name.starts_with("./")) name.remove_prefix(2);
   while (name.ends_with('/')) name.remove_suffix(1);
@@ -92,8 +102,10 @@ struct WalkState {
   std::chrono::steady_clock::time_point deadline;
   bool stopped = false;
   std::set<std::string> limits_reported;
+  size_t limit_hits = 0;  // every hit, also of a limit already reported
 
   void limit(const std::string& id, const std::string& summary, nlohmann::json evidence, const std::string& where) {
+    ++limit_hits;
     if (!limits_reported.insert(id).second) return;
     outcome.findings.push_back({id, Severity::medium, summary, std::move(evidence), where});
   }
@@ -111,8 +123,10 @@ struct WalkState {
 
 class ContainerSink final : public MemberSink {
  public:
-  ContainerSink(WalkState& state, std::string parent, int depth)
-      : state_(state), parent_(std::move(parent)), depth_(depth) {}
+  ContainerSink(WalkState& state, std::string parent, int depth, const Blob& container)
+      : state_(state), parent_(std::move(parent)), depth_(depth), container_(container) {}
+
+  void consumed(std::span<const uint8_t> part) override { container_.release(part); }
 
   std::shared_ptr<Blob> begin(const MemberHeader& header) override {
     const std::string path = parent_ + "!/" + header.name;
@@ -307,6 +321,7 @@ class ContainerSink final : public MemberSink {
   WalkState& state_;
   std::string parent_;
   int depth_;
+  const Blob& container_;
   std::map<std::string, std::string> links_;    // links that stay inside, for loops
   std::map<std::string, std::string> outward_;  // links that leave the archive
   size_t through_link_findings_ = 0;
@@ -318,8 +333,25 @@ class ContainerSink final : public MemberSink {
 void WalkState::walk(const std::string& path, const std::string& name, const std::shared_ptr<Blob>& blob, int depth) {
   const auto bytes = blob->bytes();
   Member member{path, name, std::string(detect_file_type(bytes)), blob->size(), depth, blob};
+  member.archive = is_pure_archive(member.type);
   ++outcome.members;
   visitor.visit(member);
+  bool covered = false;
+  // Every way out of here settles the archive with the visitor, covered or not.
+  class Settle {
+   public:
+    Settle(MemberVisitor& v, const Member& m, const bool& c) : visitor_(v), member_(m), covered_(c) {}
+    Settle(const Settle&) = delete;
+    Settle& operator=(const Settle&) = delete;
+    ~Settle() {
+      if (member_.archive) visitor_.archive_read(member_, covered_);
+    }
+
+   private:
+    MemberVisitor& visitor_;
+    const Member& member_;
+    const bool& covered_;
+  } settle(visitor, member, covered);
   if (auto damage = layout_damage(member.type, name, bytes))
     corrupt(path, member.type, "layout", std::move(*damage), 0);
   if (stopped || out_of_time(path)) return;
@@ -330,11 +362,13 @@ void WalkState::walk(const std::string& path, const std::string& name, const std
           {{"max_depth", limits.max_depth}}, path);
     return;
   }
-  ContainerSink sink(*this, path, depth);
+  const size_t limits_before = limit_hits;
+  ContainerSink sink(*this, path, depth, *blob);
   const ReadResult result = reader->read(bytes, member.type, name, sink);
   sink.report_properties();
   sink.report_link_loops();
   if (result.corrupt) corrupt(path, member.type, std::string(reader->name()), result.error, result.members);
+  covered = result.covered && !result.corrupt && !stopped && limit_hits == limits_before;
 }
 
 // Medium, so a damaged file is at least suspicious: what lies past the damage went
@@ -365,7 +399,8 @@ WalkOutcome ArchiveWalker::walk(const std::string& name, const std::shared_ptr<B
                   std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                          std::chrono::duration<double>(limits_.max_seconds)),
                   false,
-                  {}};
+                  {},
+                  0};
   state.walk(name, name, top, 0);
   return outcome;
 }

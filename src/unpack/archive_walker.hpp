@@ -19,6 +19,10 @@ struct Member {
   uint64_t size = 0;
   int depth = 0;  // 0 for the top-level file
   std::shared_ptr<Blob> blob;
+  // A pure archive (tar, zip, 7z, a gzip stream, …): its bytes hold only its members and
+  // the format's own structure. The walker says after reading it whether its members
+  // covered it (MemberVisitor::archive_read).
+  bool archive = false;
 };
 
 class MemberVisitor {
@@ -27,6 +31,11 @@ class MemberVisitor {
   // Called once per member, top-level file first, parents before their children. The
   // visitor may keep the blob (to scan it on another thread).
   virtual void visit(const Member& member) = 0;
+  // For a member with `archive` set, once, after the walker read it: `covered` when it
+  // was read to its end without damage or limit and no byte lies outside its members and
+  // structure (no trailing data, no zip comment). Its content then needs no scan of its
+  // own: every member was visited. A visitor that ignores this scans archives whole.
+  virtual void archive_read(const Member& /*member*/, bool /*covered*/) {}
 };
 
 // Metadata a container declared about itself (MemberSink::property), for the

@@ -43,12 +43,18 @@ class MemberSink {
   // A stored member name the reader saw but cannot hand over whole (a zip name with a NUL
   // byte, which every C string API cuts): reported as `unpack.unsafe-name`.
   virtual void hidden_name(std::string_view /*shown*/, std::string_view /*reason*/) {}
+  // The reader is done with this part of the container's bytes (a streaming read moved
+  // past it): a container spilled to disk gives those pages back (Blob::release).
+  virtual void consumed(std::span<const uint8_t> /*part*/) {}
 };
 
 struct ReadResult {
   bool corrupt = false;
   std::string error;   // libarchive's (or the reader's) message when corrupt
   size_t members = 0;  // members delivered before the end or the damage
+  // Every byte of the container belongs to a member or to the format's structure, as far
+  // as the reader can tell (no data after the end, no comment); false when unsure.
+  bool covered = false;
 };
 
 // One container format (the libarchive model: bid, read headers, read data). A new

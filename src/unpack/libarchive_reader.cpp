@@ -3,8 +3,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <clocale>
+#include <algorithm>
 #include <array>
+#include <clocale>
 #include <memory>
 
 #include "unpack/file_type.hpp"
@@ -56,6 +57,96 @@ class Utf8NamesForThisThread {
   locale_t previous_ = nullptr;
 };
 
+// The container's bytes handed to libarchive a window at a time instead of all at once
+// (archive_read_open_memory), so the reader knows how far libarchive has got and can give
+// the pages behind it back. Zero-copy like the memory reader; seeks (zip, 7z) go anywhere,
+// and pages given back fault in again from the page cache if read twice.
+struct WindowedSource {
+  static constexpr size_t kWindow = size_t{1} << 20;
+  static constexpr size_t kReleaseEvery = size_t{16} << 20;
+
+  std::span<const uint8_t> bytes;
+  MemberSink& sink;
+  size_t pos = 0;
+  size_t released_to = 0;
+
+  void release_behind() {
+    // Everything before the block libarchive is about to get has been consumed or copied.
+    // After a seek back (zip reads its directory at the end first) count from there.
+    if (pos < released_to) released_to = pos;
+    if (pos > released_to + kReleaseEvery) {
+      sink.consumed(bytes.subspan(released_to, pos - released_to));
+      released_to = pos;
+    }
+  }
+  static la_ssize_t read(archive* /*a*/, void* self, const void** buffer) {
+    auto* s = static_cast<WindowedSource*>(self);
+    s->release_behind();
+    const size_t n = std::min(kWindow, s->bytes.size() - std::min(s->pos, s->bytes.size()));
+    *buffer = s->bytes.data() + std::min(s->pos, s->bytes.size());
+    s->pos += n;
+    return static_cast<la_ssize_t>(n);
+  }
+  static la_int64_t skip(archive* /*a*/, void* self, la_int64_t request) {
+    auto* s = static_cast<WindowedSource*>(self);
+    const auto n = std::min<uint64_t>(static_cast<uint64_t>(std::max<la_int64_t>(request, 0)),
+                                      s->bytes.size() - std::min(s->pos, s->bytes.size()));
+    s->pos += static_cast<size_t>(n);
+    return static_cast<la_int64_t>(n);
+  }
+  static la_int64_t seek(archive* /*a*/, void* self, la_int64_t offset, int whence) {
+    auto* s = static_cast<WindowedSource*>(self);
+    const la_int64_t base = whence == SEEK_SET   ? 0
+                            : whence == SEEK_CUR ? static_cast<la_int64_t>(s->pos)
+                                                 : static_cast<la_int64_t>(s->bytes.size());
+    const la_int64_t target = base + offset;
+    if (target < 0 || static_cast<uint64_t>(target) > s->bytes.size()) return ARCHIVE_FATAL;
+    s->pos = static_cast<size_t>(target);
+    return target;
+  }
+};
+
+bool all_zero(std::span<const uint8_t> b) {
+  return std::all_of(b.begin(), b.end(), [](uint8_t c) { return c == 0; });
+}
+
+uint64_t le64(std::span<const uint8_t> b, size_t at) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v |= uint64_t{b[at + i]} << (8 * i);
+  return v;
+}
+
+// Whether a container read to its end had bytes outside its members and structure, where
+// a scan of the members alone would not look. Streamed formats say how far they read
+// (libarchive's count at the outermost filter: the stored bytes consumed); zip, 7z and
+// cab say in their own headers where they end. Trailing zeros are the usual padding.
+bool container_covered(archive* a, std::span<const uint8_t> bytes, std::string_view type, uint64_t headers_read) {
+  if (type == "zip") {
+    const auto directory = read_zip_directory(bytes);
+    return directory && directory->comment_bytes == 0 && directory->trailing_bytes == 0 &&
+           directory->declared_entries == headers_read;
+  }
+  if (type == "7z") {
+    constexpr size_t kStartHeader = 32;
+    if (bytes.size() < kStartHeader) return false;
+    const uint64_t offset = le64(bytes, 12);
+    const uint64_t size = le64(bytes, 20);
+    if (offset > bytes.size() || size > bytes.size() - offset || kStartHeader + offset + size > bytes.size())
+      return false;
+    return all_zero(bytes.subspan(kStartHeader + offset + size));
+  }
+  if (type == "cab") {
+    if (bytes.size() < 12) return false;
+    const uint64_t size = bytes[8] | (bytes[9] << 8) | (bytes[10] << 16) | (uint64_t{bytes[11]} << 24);
+    return size <= bytes.size() && all_zero(bytes.subspan(size));
+  }
+  const int filters = archive_filter_count(a);
+  if (filters < 1) return false;
+  const la_int64_t consumed = archive_filter_bytes(a, filters - 1);
+  if (consumed < 0 || static_cast<uint64_t>(consumed) > bytes.size()) return false;
+  return all_zero(bytes.subspan(static_cast<size_t>(consumed)));
+}
+
 }  // namespace
 
 int LibarchiveReader::bid(std::string_view type, std::span<const uint8_t> /*bytes*/) const {
@@ -84,7 +175,12 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
   } else {
     archive_read_support_format_all(a.get());
   }
-  if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
+  WindowedSource source{bytes, sink};
+  archive_read_set_callback_data(a.get(), &source);
+  archive_read_set_read_callback(a.get(), WindowedSource::read);
+  archive_read_set_skip_callback(a.get(), WindowedSource::skip);
+  archive_read_set_seek_callback(a.get(), WindowedSource::seek);
+  if (archive_read_open1(a.get()) != ARCHIVE_OK) {
     result.corrupt = true;
     result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "cannot open";
     return result;
@@ -94,9 +190,13 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
   archive_entry* entry = nullptr;
   bool unreadable = false;  // past a hard error libarchive cannot go on
   uint64_t headers_read = 0;
+  bool reached_end = false;
   while (!sink.stopped()) {
     const int r = archive_read_next_header(a.get(), &entry);
-    if (r == ARCHIVE_EOF) break;
+    if (r == ARCHIVE_EOF) {
+      reached_end = true;
+      break;
+    }
     if (r < ARCHIVE_WARN) {
       result.corrupt = true;
       result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "damaged header";
@@ -168,6 +268,7 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
       }
     }
   }
+  if (reached_end && !result.corrupt) result.covered = container_covered(a.get(), bytes, type, headers_read);
   return result;
 }
 

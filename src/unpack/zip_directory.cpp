@@ -39,6 +39,8 @@ std::optional<ZipDirectory> read_zip_directory(std::span<const uint8_t> b) {
   }
   ZipDirectory out;
   out.declared_entries = le(b, end + 10, 2);
+  out.comment_bytes = le(b, end + 20, 2);
+  out.trailing_bytes = b.size() - (end + kEndRecord + out.comment_bytes);
   uint64_t size = le(b, end + 12, 4);
   uint64_t offset = le(b, end + 16, 4);
   if ((out.declared_entries == 0xFFFF || offset == 0xFFFFFFFF) && end >= 20 && signature(b, end - 20, "PK\x06\x07")) {

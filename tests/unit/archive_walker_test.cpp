@@ -302,6 +302,33 @@ class ChattyReader final : public FormatReader {
 
 }  // namespace
 
+TEST_CASE("an archive counts as covered by its members only when no byte lies outside them") {
+  const auto tar = make_archive("ustar", {{"a.txt", "alpha"}, {"b.txt", "beta"}});
+  Collect whole;
+  walk(tar, whole);
+  CHECK(whole.archives.at("top") == true);
+  Collect trailing;  // something after the end-of-archive blocks: only a scan of the whole sees it
+  walk(tar + "powershell -enc SQBFAFgA", trailing);
+  CHECK(trailing.archives.at("top") == false);
+  Collect cut;
+  walk(tar.substr(0, 700), cut);
+  CHECK(cut.archives.at("top") == false);
+  Collect nested;  // a gzip stream and the tar inside it, each settled once
+  walk(make_archive("ustar", {{"a.txt", "alpha"}}, "gzip"), nested);
+  CHECK(nested.archives.size() == 2);
+  CHECK(nested.archives.at("top") == true);
+  const auto zip = make_archive("zip", {{"a.txt", "alpha"}});
+  Collect zipped;
+  walk(zip, zipped);
+  CHECK(zipped.archives.at("top") == true);
+  Collect appended;
+  walk(zip + "MZ-appended", appended);
+  CHECK(appended.archives.at("top") == false);
+  Collect text;  // not an archive: never settled, scanned as it is
+  walk("just text", text);
+  CHECK(text.archives.empty());
+}
+
 TEST_CASE("container metadata is kept bounded, valid UTF-8, and reported once per container") {
   FormatRegistry registry;
   registry.add(std::make_unique<ChattyReader>());

@@ -1,5 +1,6 @@
 #pragma once
 // Shared by the unpack tests: a walk visitor that keeps every member it is shown.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -7,7 +8,9 @@
 
 struct Collect final : impostor::unpack::MemberVisitor {
   std::vector<impostor::unpack::Member> members;
+  std::map<std::string, bool> archives;  // path -> covered, as the walker settled it
   void visit(const impostor::unpack::Member& m) override { members.push_back(m); }
+  void archive_read(const impostor::unpack::Member& m, bool covered) override { archives[m.path] = covered; }
   const impostor::unpack::Member* find(const std::string& path) const {
     for (const auto& m : members)
       if (m.path == path) return &m;
