@@ -61,10 +61,12 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
                                const std::string& user_agent, const DownloadSettings& settings, FileScanner* scanner,
                                HopJudge& judge, core::Report& report) {
   DownloadOutcome out;
-  out.artifact = {{"kind", "download"},
-                  {"url", core::to_valid_utf8(candidate.url)},
-                  {"reasons", candidate.reasons},
-                  {"found_at", core::to_valid_utf8(candidate.where)}};
+  // Key by key: an initializer list builds each pair as an array first.
+  out.artifact = nlohmann::json::object();
+  out.artifact["kind"] = "download";
+  out.artifact["url"] = core::to_valid_utf8(candidate.url);
+  out.artifact["reasons"] = candidate.reasons;
+  out.artifact["found_at"] = core::to_valid_utf8(candidate.where);
   net::FetchRequest base;
   base.user_agent = user_agent;
   if (!referer.empty()) base.headers.push_back("Referer: " + referer);
@@ -119,7 +121,12 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
   const net::Hop* last = chain.follow(candidate.url);
   judge.judge_chain(chain, report, /*main=*/false);
   nlohmann::json hops = nlohmann::json::array();
-  for (const auto& hop : chain.hops()) hops.push_back({{"url", core::to_valid_utf8(hop.url)}, {"status", hop.status}});
+  for (const auto& hop : chain.hops()) {
+    nlohmann::json step = nlohmann::json::object();
+    step["url"] = core::to_valid_utf8(hop.url);
+    step["status"] = hop.status;
+    hops.push_back(std::move(step));
+  }
   out.artifact["hops"] = std::move(hops);
   if (last == nullptr || last->status < 200 || last->status >= 300 || !last->error.empty()) {
     out.artifact["error"] = last == nullptr        ? chain.stop_detail()

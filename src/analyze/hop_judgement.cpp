@@ -20,9 +20,28 @@ std::string host_of(const std::string& url) {
   return parsed.ok() ? parsed.host : std::string();
 }
 
-std::string scheme_of(const std::string& url) {
-  const auto parsed = net::check_fetchable(url);
-  return parsed.ok() ? parsed.scheme : std::string();
+// The scheme and host of a hop's URL, read once per hop (a failed parse leaves both empty).
+struct HopAddress {
+  std::string scheme;
+  std::string host;
+};
+
+HopAddress address_of(const std::string& url) {
+  auto parsed = net::check_fetchable(url);
+  if (!parsed.ok()) return {};
+  return {std::move(parsed.scheme), std::move(parsed.host)};
+}
+
+// What makes two TLS sessions judge alike: the chain as sent and how it verified.
+std::string tls_key(const std::string& host, const net::TlsSession& tls) {
+  std::string key = host;
+  key += tls.verified ? "|ok|" : "|fail|";
+  key += std::to_string(tls.verify_code);
+  for (const auto& c : tls.chain) {
+    key += '|';
+    key += c.sha256;
+  }
+  return key;
 }
 
 // Words of the visible text (tags, scripts and styles dropped): enough to tell "the same
@@ -82,26 +101,57 @@ nlohmann::json side(const net::RedirectChain& chain) {
 
 }  // namespace
 
-HopJudge::HopJudge(const DomainContext& domain, const allowlist::Allowlist& allowlist, int fresh_days, std::int64_t now)
-    : domain_(domain), allowlist_(allowlist), fresh_days_(fresh_days), now_(now) {}
+std::shared_ptr<const HostStanding> JudgeMemo::host(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  const auto it = hosts_.find(name);
+  return it == hosts_.end() ? nullptr : it->second;
+}
 
-const HostStanding& HopJudge::standing(const std::string& url) {
-  const std::string host = host_of(url);
-  if (auto it = hosts_.find(host); it != hosts_.end()) return it->second;
-  HostStanding s;
-  s.host = host;
-  const auto normalized = domain_.normalizer.normalize(host);
-  if (normalized.ok()) {
-    s.registrable = normalized.host.suffix.registrable;
-    auto c = domain_.classifier.classify(normalized.host);
-    s.vendor = c.vendor;
-    for (const auto& f : c.findings) {
-      if (f.id == "domain.official") s.official = true;
-      if (f.severity >= Severity::medium) s.lookalike = true;
+void JudgeMemo::remember(const std::string& name, std::shared_ptr<const HostStanding> standing) {
+  std::lock_guard lock(mutex_);
+  if (hosts_.size() >= kMaxEntries) hosts_.clear();
+  hosts_.emplace(name, std::move(standing));
+}
+
+std::shared_ptr<const CertificateBrands> JudgeMemo::certificate(const std::string& sha256) const {
+  std::lock_guard lock(mutex_);
+  const auto it = certificates_.find(sha256);
+  return it == certificates_.end() ? nullptr : it->second;
+}
+
+void JudgeMemo::remember(const std::string& sha256, std::shared_ptr<const CertificateBrands> brands) {
+  std::lock_guard lock(mutex_);
+  if (certificates_.size() >= kMaxEntries) certificates_.clear();
+  certificates_.emplace(sha256, std::move(brands));
+}
+
+HopJudge::HopJudge(const DomainContext& domain, const allowlist::Allowlist& allowlist, int fresh_days, std::int64_t now,
+                   JudgeMemo* memo)
+    : domain_(domain), allowlist_(allowlist), fresh_days_(fresh_days), now_(now), memo_(memo) {}
+
+const HostStanding& HopJudge::standing(const std::string& url) { return standing_of_host(host_of(url)); }
+
+const HostStanding& HopJudge::standing_of_host(const std::string& host) {
+  if (auto it = hosts_.find(host); it != hosts_.end()) return *it->second;
+  std::shared_ptr<const HostStanding> known = memo_ != nullptr ? memo_->host(host) : nullptr;
+  if (!known) {
+    auto s = std::make_shared<HostStanding>();
+    s->host = host;
+    const auto normalized = domain_.normalizer.normalize(host);
+    if (normalized.ok()) {
+      s->registrable = normalized.host.suffix.registrable;
+      auto c = domain_.classifier.classify(normalized.host);
+      s->vendor = c.vendor;
+      for (const auto& f : c.findings) {
+        if (f.id == "domain.official") s->official = true;
+        if (f.severity >= Severity::medium) s->lookalike = true;
+      }
+      s->findings = std::move(c.findings);
     }
-    s.findings = std::move(c.findings);
+    known = std::move(s);
+    if (memo_ != nullptr) memo_->remember(host, known);
   }
-  return hosts_.emplace(host, std::move(s)).first->second;
+  return *hosts_.emplace(host, std::move(known)).first->second;
 }
 
 void HopJudge::add(core::Report& report, Finding finding) {
@@ -112,9 +162,12 @@ void HopJudge::add(core::Report& report, Finding finding) {
 
 void HopJudge::judge_chain(const net::RedirectChain& chain, core::Report& report, bool main) {
   const auto& hops = chain.hops();
+  std::vector<HopAddress> addresses;
+  addresses.reserve(hops.size());
+  for (const auto& hop : hops) addresses.push_back(address_of(hop.url));
   for (size_t i = 0; i < hops.size(); ++i) {
     const auto& hop = hops[i];
-    const HostStanding& host = standing(hop.url);
+    const HostStanding& host = standing_of_host(addresses[i].host);
     for (auto f : host.findings) {
       f.location = host.host;
       add(report, std::move(f));
@@ -141,12 +194,12 @@ void HopJudge::judge_chain(const net::RedirectChain& chain, core::Report& report
 
     if (i + 1 >= hops.size()) continue;
     const auto& next = hops[i + 1];
-    const HostStanding& to = standing(next.url);
+    const HostStanding& to = standing_of_host(addresses[i + 1].host);
     const nlohmann::json step{{"from", core::to_valid_utf8(hop.url)},
                               {"to", core::to_valid_utf8(next.url)},
                               {"status", hop.status},
                               {"hop", i}};
-    if (scheme_of(hop.url) == "https" && scheme_of(next.url) == "http") {
+    if (addresses[i].scheme == "https" && addresses[i + 1].scheme == "http") {
       add(report, {"http.downgrade", Severity::medium,
                    "A redirect leaves HTTPS for plain HTTP (" + to.host + "), where the page can be altered in transit",
                    step, core::to_valid_utf8(next.url)});
@@ -179,20 +232,50 @@ void HopJudge::judge_chain(const net::RedirectChain& chain, core::Report& report
   }
 }
 
+CertificateBrands HopJudge::certificate_brands(const net::CertificateInfo& leaf) {
+  std::shared_ptr<const CertificateBrands> known =
+      memo_ != nullptr && !leaf.sha256.empty() ? memo_->certificate(leaf.sha256) : nullptr;
+  if (known) return *known;
+  CertificateBrands brands;
+  for (const auto& name : leaf.dns_names) {
+    std::string bare = name.starts_with("*.") ? name.substr(2) : name;
+    const auto normalized = domain_.normalizer.normalize(bare);
+    if (!normalized.ok()) continue;
+    const auto c = domain_.classifier.classify(normalized.host);
+    const bool official =
+        std::any_of(c.findings.begin(), c.findings.end(), [](const Finding& f) { return f.id == "domain.official"; });
+    if (official || c.vendor.empty()) continue;
+    auto& names = brands[c.vendor];
+    if (names.size() < 5) names.push_back(name);
+  }
+  if (memo_ != nullptr && !leaf.sha256.empty()) memo_->remember(leaf.sha256, std::make_shared<CertificateBrands>(brands));
+  return brands;
+}
+
 void HopJudge::judge_tls(const net::Hop& hop, const HostStanding& host, core::Report& report) {
   if (!hop.tls || hop.tls->chain.empty()) return;
   const auto& tls = *hop.tls;
+  if (tls_report_ != &report) {
+    tls_judged_.clear();
+    tls_report_ = &report;
+  }
+  if (!tls_judged_.insert(tls_key(host.host, tls)).second) return;
   const auto& leaf = tls.chain.front();
   const std::string where = host.host;
-  nlohmann::json cert{{"host", host.host},
-                      {"subject", leaf.subject},
-                      {"issuer", leaf.issuer},
-                      {"not_before", net::iso_time(leaf.not_before)},
-                      {"not_after", net::iso_time(leaf.not_after)},
-                      {"sha256", leaf.sha256},
-                      {"dns_names", leaf.dns_names}};
+  // The evidence every tls.* finding starts from; built only for a finding.
+  const auto cert = [&] {
+    nlohmann::json out = nlohmann::json::object();
+    out["host"] = host.host;
+    out["subject"] = leaf.subject;
+    out["issuer"] = leaf.issuer;
+    out["not_before"] = net::iso_time(leaf.not_before);
+    out["not_after"] = net::iso_time(leaf.not_after);
+    out["sha256"] = leaf.sha256;
+    out["dns_names"] = leaf.dns_names;
+    return out;
+  };
   if (!tls.verified) {
-    auto evidence = cert;
+    auto evidence = cert();
     evidence["verify_error"] = tls.verify_error;
     evidence["verify_code"] = tls.verify_code;
     add(report,
@@ -214,7 +297,7 @@ void HopJudge::judge_tls(const net::Hop& hop, const HostStanding& host, core::Re
         if (!pinned) problems.emplace_back("no certificate of the chain matches the allowlist's SPKI pins");
       }
       if (!problems.empty()) {
-        auto evidence = cert;
+        auto evidence = cert();
         evidence["organization"] = leaf.organization;
         evidence["problems"] = problems;
         evidence["allowlist"] = vendor->source_file;
@@ -227,7 +310,7 @@ void HopJudge::judge_tls(const net::Hop& hop, const HostStanding& host, core::Re
 
   const std::int64_t age_days = (now_ - leaf.not_before) / 86400;
   if (host.lookalike && age_days >= 0 && age_days < fresh_days_) {
-    auto evidence = cert;
+    auto evidence = cert();
     evidence["age_days"] = age_days;
     add(report,
         {"tls.fresh-certificate", Severity::low,
@@ -236,20 +319,9 @@ void HopJudge::judge_tls(const net::Hop& hop, const HostStanding& host, core::Re
   }
 
   // Kits put many brands on one certificate; a vendor's own domains do not count.
-  std::map<std::string, std::vector<std::string>> brands;
-  for (const auto& name : leaf.dns_names) {
-    std::string bare = name.starts_with("*.") ? name.substr(2) : name;
-    const auto normalized = domain_.normalizer.normalize(bare);
-    if (!normalized.ok()) continue;
-    const auto c = domain_.classifier.classify(normalized.host);
-    const bool official =
-        std::any_of(c.findings.begin(), c.findings.end(), [](const Finding& f) { return f.id == "domain.official"; });
-    if (official || c.vendor.empty()) continue;
-    auto& names = brands[c.vendor];
-    if (names.size() < 5) names.push_back(name);
-  }
+  const CertificateBrands brands = certificate_brands(leaf);
   if (brands.size() >= 2) {
-    auto evidence = cert;
+    auto evidence = cert();
     evidence["brands"] = brands;
     std::string list;
     for (const auto& [v, names] : brands) list += (list.empty() ? "" : ", ") + v;
@@ -270,7 +342,8 @@ void HopJudge::compare_for_cloaking(const net::RedirectChain& main, const net::R
     differences.emplace_back("final URL");
   if (a.status / 100 != b.status / 100) differences.emplace_back("status");
   double similarity = 1.0;
-  if (a.status / 100 == 2 && b.status / 100 == 2) {
+  // The same bytes are the same words: similarity 1 without splitting either page.
+  if (a.status / 100 == 2 && b.status / 100 == 2 && a.body != b.body) {
     similarity = jaccard(page_words(a.body), page_words(b.body));
     // Below half the words in common is a different page, not a rotating banner.
     if (similarity < 0.5) differences.emplace_back("content");

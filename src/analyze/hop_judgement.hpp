@@ -1,7 +1,11 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <string>
+#include <unordered_map>
 
 #include "allowlist/vendor.hpp"
 #include "analyze/domain_analysis.hpp"
@@ -20,12 +24,38 @@ struct HostStanding {
   std::vector<core::Finding> findings;
 };
 
+// What the domain classifier said about the names of one certificate: the vendors they
+// imitate (a vendor's own domains left out), up to five names each.
+using CertificateBrands = std::map<std::string, std::vector<std::string>>;
+
+// Classifications that depend only on the run's allowlist and classifier, shared by every
+// URL of a run (a crawl meets the same hosts and certificates again and again). Each
+// table is bounded: it starts over when full, so a crawl of a million hosts stays flat.
+// Thread-safe.
+class JudgeMemo {
+ public:
+  static constexpr size_t kMaxEntries = 4096;  // per table
+
+  std::shared_ptr<const HostStanding> host(const std::string& name) const;
+  void remember(const std::string& name, std::shared_ptr<const HostStanding> standing);
+  // By the certificate's SHA-256: its names are part of what is hashed.
+  std::shared_ptr<const CertificateBrands> certificate(const std::string& sha256) const;
+  void remember(const std::string& sha256, std::shared_ptr<const CertificateBrands> brands);
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const HostStanding>> hosts_;
+  std::unordered_map<std::string, std::shared_ptr<const CertificateBrands>> certificates_;
+};
+
 // Turns a fetched redirect chain into findings: every hop's host through the domain
 // classifier, its certificate against the allowlist, and the redirects between hops
 // (tls.*, http.*). One judge per analysed URL; hosts are classified once each.
 class HopJudge {
  public:
-  HopJudge(const DomainContext& domain, const allowlist::Allowlist& allowlist, int fresh_days, std::int64_t now);
+  // `memo`, when given, is shared with other judges of the run (and outlives this one).
+  HopJudge(const DomainContext& domain, const allowlist::Allowlist& allowlist, int fresh_days, std::int64_t now,
+           JudgeMemo* memo = nullptr);
 
   // `main`: the chain of the URL itself, whose refused addresses make the report an
   // error; a download's refusals are only recorded in its artifact.
@@ -36,6 +66,8 @@ class HopJudge {
   const HostStanding& standing(const std::string& url);
 
  private:
+  const HostStanding& standing_of_host(const std::string& host);
+  CertificateBrands certificate_brands(const net::CertificateInfo& leaf);
   void judge_tls(const net::Hop& hop, const HostStanding& host, core::Report& report);
   void add(core::Report& report, core::Finding finding);
 
@@ -43,7 +75,12 @@ class HopJudge {
   const allowlist::Allowlist& allowlist_;
   int fresh_days_;
   std::int64_t now_;
-  std::map<std::string, HostStanding> hosts_;
+  JudgeMemo* memo_;
+  std::map<std::string, std::shared_ptr<const HostStanding>> hosts_;
+  // (host, chain, verification) already judged into `tls_report_`: judging them again
+  // could only add findings add() drops as repeats (same id, same host).
+  std::set<std::string> tls_judged_;
+  const core::Report* tls_report_ = nullptr;
 };
 
 }  // namespace impostor::analyze

@@ -29,12 +29,15 @@ nlohmann::json claims_evidence(const page::BrandAssessment& a) {
   nlohmann::json claims = nlohmann::json::array();
   for (const auto& c : a.claims) {
     if (claims.size() == 8) break;
-    claims.push_back({{"source", std::string(page::to_string(c.source))},
-                      {"strong", c.strong},
-                      {"reason", c.reason},
-                      {"matched", c.matched},
-                      {"snippet", c.snippet},
-                      {"location", c.location}});
+    // Key by key: an initializer list builds each pair as an array first, for every claim.
+    nlohmann::json claim = nlohmann::json::object();
+    claim["source"] = std::string(page::to_string(c.source));
+    claim["strong"] = c.strong;
+    claim["reason"] = c.reason;
+    claim["matched"] = c.matched;
+    claim["snippet"] = c.snippet;
+    claim["location"] = c.location;
+    claims.push_back(std::move(claim));
   }
   return claims;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
 #include <optional>
 #include <set>
@@ -37,16 +38,23 @@ bool looks_like_html(const net::Hop& hop) {
   return type == "html" || type == "text" || type == "xml";
 }
 
-std::optional<page::PageAnalysis> read_page(const UrlContext& context, const net::Hop& hop) {
-  if (hop.status < 200 || hop.status >= 300 || hop.body.empty() || !looks_like_html(hop)) return std::nullopt;
-  const auto ct = hop.headers.find("content-type");
+bool readable_page(const net::Hop& hop) {
+  return hop.status >= 200 && hop.status < 300 && !hop.body.empty() && looks_like_html(hop);
+}
+
+page::PageInput page_input(const UrlContext& context, const net::Hop& hop) {
   page::PageInput in;
   in.url = hop.url;
   in.body = hop.body;
-  if (ct != hop.headers.end()) in.content_type = ct->second;
+  if (const auto ct = hop.headers.find("content-type"); ct != hop.headers.end()) in.content_type = ct->second;
   in.brands = context.brands;
   in.body_truncated = hop.body_truncated;
-  return page::analyze_page(in);
+  return in;
+}
+
+std::optional<page::PageAnalysis> read_page(const UrlContext& context, const net::Hop& hop) {
+  if (!readable_page(hop)) return std::nullopt;
+  return page::analyze_page(page_input(context, hop));
 }
 
 // "Refresh: 0; url=https://..." as a header does what <meta http-equiv=refresh> does.
@@ -68,32 +76,79 @@ bool serves_file(const net::Hop& hop) {
   return is_installer_response(header("content-type"), header("content-disposition")) || !looks_like_html(hop);
 }
 
+// What a browser needs of a shown page to go on: whether it is a page at all, and where
+// its <meta refresh> leads.
+struct PageStep {
+  bool page = false;
+  std::string meta_refresh;
+};
+
+PageStep step_of(const std::optional<page::PageAnalysis>& analysis) {
+  PageStep step;
+  step.page = analysis.has_value();
+  if (analysis && analysis->meta_refresh() != nullptr) step.meta_refresh = analysis->meta_refresh()->url;
+  return step;
+}
+
+// The pages one view read, by their hop's index in its chain. A second view that got the
+// very same response (the cloaking probe, on a site that does not cloak) takes the step
+// from here: the page analysis is a function of the response, so parsing it again could
+// only give the same answer.
+struct ReadPages {
+  const net::RedirectChain* chain = nullptr;
+  std::vector<std::pair<size_t, PageStep>> steps;
+
+  const PageStep* find(const net::Hop& hop) const {
+    if (chain == nullptr) return nullptr;
+    for (const auto& [index, step] : steps) {
+      const net::Hop& seen = chain->hops()[index];
+      if (seen.url == hop.url && seen.status == hop.status && seen.body_truncated == hop.body_truncated &&
+          seen.headers == hop.headers && seen.body == hop.body)
+        return &step;
+    }
+    return nullptr;
+  }
+};
+
 // Where the browser's navigation settled: the page shown, its analysis, and the file a
 // refresh of that page started downloading, if any.
 struct PageLanding {
   const net::Hop* page = nullptr;
   std::optional<page::PageAnalysis> analysis;
   std::string refreshed_download;
+  ReadPages read;  // every page read on the way, for a second view of the same chain
 };
 
 // Follows what a browser follows after the HTTP redirects: <meta refresh> and the Refresh
 // header, each one more hop within the chain's redirect limit. `last` is the chain's last
 // hop. Hops are held by index: following more of the chain moves them in memory.
-PageLanding follow_refreshes(const UrlContext& context, net::RedirectChain& chain, const net::Hop* last, bool analyse) {
+// With `analyse`, the page landed on is analysed in full; without, each page is only read
+// for where it leads (parsed, or taken from `known` when that view got the same response).
+PageLanding follow_refreshes(const UrlContext& context, net::RedirectChain& chain, const net::Hop* last, bool analyse,
+                             const ReadPages* known = nullptr) {
   PageLanding landing;
+  landing.read.chain = &chain;
   if (last == nullptr || chain.hops().empty()) return landing;
   size_t page = static_cast<size_t>(last - chain.hops().data());
   while (true) {
     const net::Hop& shown = chain.hops()[page];
-    landing.analysis = read_page(context, shown);
-    std::string next;
-    if (landing.analysis && landing.analysis->meta_refresh() != nullptr) next = landing.analysis->meta_refresh()->url;
+    PageStep step;
+    if (analyse) {
+      landing.analysis = read_page(context, shown);
+      step = step_of(landing.analysis);
+    } else if (const PageStep* same = known != nullptr ? known->find(shown) : nullptr) {
+      step = *same;
+    } else if (readable_page(shown)) {
+      step = step_of(page::extract_page(page_input(context, shown)));
+    }
+    landing.read.steps.emplace_back(page, step);
+    std::string next = step.meta_refresh;
     if (next.empty()) next = refresh_header_target(shown);
     if (next.empty() || !chain.can_continue()) break;
     const size_t before = chain.hops().size();
     const net::Hop* followed = chain.follow(next);
     if (followed == nullptr || chain.hops().size() == before || followed->status == 0) break;
-    if (landing.analysis && serves_file(*followed)) {
+    if (step.page && serves_file(*followed)) {
       // "Your download starts in a moment": the refresh starts a download. The victim still
       // sees the page; the file is one of its downloads.
       landing.refreshed_download = followed->url;
@@ -102,23 +157,50 @@ PageLanding follow_refreshes(const UrlContext& context, net::RedirectChain& chai
     page = chain.hops().size() - 1;
   }
   landing.page = &chain.hops()[page];
-  if (!analyse) landing.analysis.reset();
   return landing;
 }
 
+// The page's favicon: known from another page of the run, or being fetched.
+struct FaviconLookup {
+  std::string url;
+  std::optional<FaviconMemo::Answer> known;
+  std::future<net::Hop> fetch;
+};
+
+FaviconLookup look_up_favicon(const UrlContext& context, const net::Hop& hop, const page::PageAnalysis& analysis) {
+  FaviconLookup icon;
+  if (const auto links = analysis.favicon_links(); !links.empty()) icon.url = links.front()->url;
+  if (icon.url.empty()) icon.url = net::resolve_reference(hop.url, "/favicon.ico");
+  if (icon.url.empty()) return icon;
+  if (context.favicons != nullptr) icon.known = context.favicons->find(icon.url);
+  if (!icon.known) {
+    net::FetchRequest r = request_for(context.settings, context.settings.profile);
+    r.url = icon.url;
+    r.max_body_bytes = context.settings.max_favicon_bytes;
+    icon.fetch = context.fetcher.submit(std::move(r));
+  }
+  return icon;
+}
+
 // External scripts (scam kits keep their lock and phone number there) and the favicon,
-// fetched through the same fetcher, bounded in count and size.
+// fetched through the same fetcher, bounded in count and size, all at once: the page
+// waits for the slowest, not for the sum.
 void enrich_page(const UrlContext& context, const net::Hop& hop, page::PageAnalysis& analysis) {
   const auto& s = context.settings;
-  std::vector<std::pair<std::string, std::string>> bodies;
+  FaviconLookup icon = look_up_favicon(context, hop, analysis);
+  std::vector<std::pair<std::string, std::future<net::Hop>>> pending;
   for (const auto* link : analysis.script_links()) {
-    if (bodies.size() >= s.max_scripts) break;
+    if (pending.size() >= s.max_scripts) break;
     net::FetchRequest r = request_for(s, s.profile);
     r.url = link->url;
     r.max_body_bytes = s.max_script_bytes;
     r.headers.push_back("Referer: " + hop.url);
-    auto fetched = context.fetcher.fetch(std::move(r));
-    if (fetched.status >= 200 && fetched.status < 300) bodies.emplace_back(link->url, std::move(fetched.body));
+    pending.emplace_back(link->url, context.fetcher.submit(std::move(r)));
+  }
+  std::vector<std::pair<std::string, std::string>> bodies;
+  for (auto& [url, future] : pending) {
+    auto fetched = future.get();
+    if (fetched.status >= 200 && fetched.status < 300) bodies.emplace_back(url, std::move(fetched.body));
   }
   if (!bodies.empty()) {
     std::vector<page::ExternalScript> scripts;
@@ -132,18 +214,17 @@ void enrich_page(const UrlContext& context, const net::Hop& hop, page::PageAnaly
           analysis.findings.push_back(std::move(f));
     }
   }
-  std::string icon;
-  if (const auto links = analysis.favicon_links(); !links.empty()) icon = links.front()->url;
-  if (icon.empty()) icon = net::resolve_reference(hop.url, "/favicon.ico");
-  if (!icon.empty()) {
-    net::FetchRequest r = request_for(s, s.profile);
-    r.url = icon;
-    r.max_body_bytes = s.max_favicon_bytes;
-    auto fetched = context.fetcher.fetch(std::move(r));
-    if (fetched.status >= 200 && fetched.status < 300 && !fetched.body.empty() && !fetched.body_truncated)
-      page::add_favicon(analysis, {reinterpret_cast<const uint8_t*>(fetched.body.data()), fetched.body.size()},
-                        context.brands);
+  if (icon.fetch.valid()) {
+    auto fetched = icon.fetch.get();
+    if (fetched.status != 0) {
+      FaviconMemo::Answer answer;
+      if (fetched.status >= 200 && fetched.status < 300 && !fetched.body.empty() && !fetched.body_truncated)
+        answer.icon = page::hash_favicon({reinterpret_cast<const uint8_t*>(fetched.body.data()), fetched.body.size()});
+      if (context.favicons != nullptr) context.favicons->remember(icon.url, answer);
+      icon.known = std::move(answer);
+    }
   }
+  if (icon.known && icon.known->icon) page::add_favicon(analysis, *icon.known->icon, context.brands);
 }
 
 std::string without_fragment(const std::string& url) { return url.substr(0, url.find('#')); }
@@ -185,6 +266,19 @@ net::FetchRequest request_for(const UrlSettings& s, std::string_view profile_nam
 
 }  // namespace
 
+std::optional<FaviconMemo::Answer> FaviconMemo::find(const std::string& url) const {
+  std::lock_guard lock(mutex_);
+  const auto it = entries_.find(url);
+  if (it == entries_.end() || std::chrono::steady_clock::now() - it->second.at > kLifetime) return std::nullopt;
+  return it->second.answer;
+}
+
+void FaviconMemo::remember(const std::string& url, Answer answer) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_.insert_or_assign(url, Entry{std::move(answer), std::chrono::steady_clock::now()});
+}
+
 core::Report analyze_url(const UrlContext& context, std::string_view input) {
   const auto started = std::chrono::steady_clock::now();
   const std::int64_t now = now_seconds();
@@ -204,11 +298,13 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
   }
   report.target.details["url"] = core::to_valid_utf8(target.url);
 
-  // The URL's own tricks (https://zoom.us@evil.example/) are judged as `impostor domain` does.
-  for (auto& f : analyze_domain(context.domain, input).findings)
-    if (f.id == "domain.userinfo-trick") report.findings.push_back(std::move(f));
+  // The URL's own tricks (https://zoom.us@evil.example/) are judged as `impostor domain` does;
+  // without an '@' there is no userinfo, so nothing for it to find.
+  if (input.find('@') != std::string_view::npos)
+    for (auto& f : analyze_domain(context.domain, input).findings)
+      if (f.id == "domain.userinfo-trick") report.findings.push_back(std::move(f));
 
-  HopJudge judge(context.domain, context.allowlist, context.settings.fresh_certificate_days, now);
+  HopJudge judge(context.domain, context.allowlist, context.settings.fresh_certificate_days, now, context.judge_memo);
   net::RedirectChain chain(context.fetcher, request_for(context.settings, context.settings.profile),
                            context.settings.max_redirects);
   const net::Hop* last = chain.follow(target.url);
@@ -271,7 +367,7 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
     // The plain client follows refreshes as the browser view did, so a meta refresh is
     // not taken for cloaking.
     if (const net::Hop* probed = probe.follow(target.url); probed != nullptr && probed->status != 0)
-      follow_refreshes(context, probe, probed, false);
+      follow_refreshes(context, probe, probed, false, &landing.read);
     judge.compare_for_cloaking(chain, probe, report);
   }
   return finish();

@@ -1,12 +1,17 @@
 #pragma once
+#include <chrono>
 #include <cstdint>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "allowlist/vendor.hpp"
 #include "analyze/domain_analysis.hpp"
 #include "analyze/download_analysis.hpp"
 #include "analyze/file_analysis.hpp"
+#include "analyze/hop_judgement.hpp"
 #include "core/report.hpp"
 #include "net/fetcher.hpp"
 #include "page/brand_claims.hpp"
@@ -26,6 +31,31 @@ struct UrlSettings {
   uint64_t max_favicon_bytes = uint64_t{256} << 10;
 };
 
+// Favicons this run fetched, by URL: a crawl meets one site's icon page after page, and a
+// browser too fetches it once, not once per page. An entry lasts a few minutes, so a long
+// crawl still sees an icon that changes, and the table is bounded (it starts over when
+// full). Only answers are kept: an icon, or "no usable icon there" (4xx, empty, over the
+// cap); a fetch that failed in transport is asked again. Thread-safe.
+class FaviconMemo {
+ public:
+  static constexpr size_t kMaxEntries = 4096;
+  static constexpr std::chrono::seconds kLifetime{300};
+
+  struct Answer {
+    std::optional<page::FaviconHash> icon;  // none: the server had no usable icon there
+  };
+  std::optional<Answer> find(const std::string& url) const;
+  void remember(const std::string& url, Answer answer);
+
+ private:
+  struct Entry {
+    Answer answer;
+    std::chrono::steady_clock::time_point at;
+  };
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
 // The pieces a URL analysis needs, shared by every URL of a run (and by crawl).
 struct UrlContext {
   DomainContext domain;
@@ -34,6 +64,8 @@ struct UrlContext {
   UrlSettings settings;
   FileScanner* files = nullptr;          // examines downloads and runs YARA over pages; none: downloads only hashed
   std::vector<page::BrandTerms> brands;  // brand_terms(allowlist), built once
+  JudgeMemo* judge_memo = nullptr;       // host and certificate classifications shared by the run's URLs
+  FaviconMemo* favicons = nullptr;       // favicons shared by the run's URLs; none: fetched for every page
 };
 
 // `impostor url URL`: fetch as a victim's browser would, hop by hop, judge every hop's

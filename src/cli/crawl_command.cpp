@@ -40,8 +40,8 @@ class CrawlFeed {
             std::unordered_set<std::string> already_done)
       : in_(in), shard_(shard), done_(std::move(already_done)) {}
 
-  // The next item to scan, or nullopt at the end.
-  std::optional<analyze::CrawlItem> next() {
+  // The next item to scan, with its key (the URL as it will be fetched), or nullopt at the end.
+  std::optional<std::pair<analyze::CrawlItem, std::string>> next() {
     std::lock_guard lock(mutex_);
     std::string line;
     while (std::getline(in_, line)) {
@@ -67,7 +67,7 @@ class CrawlFeed {
         ++resumed_;
         continue;
       }
-      return item;
+      return std::make_pair(std::move(*item), std::move(key));
     }
     return std::nullopt;
   }
@@ -164,18 +164,20 @@ int run_crawl(const CommonOptions& given, CrawlOptions& options) {
   std::atomic<bool> failed{false};
   std::string failure;
 
+  // jsonl needs of a report, once rendered, only what the history and the tally read: the
+  // rest is moved into its JSON rather than copied.
+  const bool render_by_move = common.format == OutputFormat::jsonl;
   auto worker = [&] {
     while (!failed) {
-      auto item = feed.next();
-      if (!item) return;
-      auto report = analyze::analyze_url(context, item->url);
+      auto next = feed.next();
+      if (!next) return;
+      auto& [item, key] = *next;
+      auto report = analyze::analyze_url(context, item.url);
       auto& details = report.target.details;
-      if (!item->query.empty()) details["query"] = item->query;
-      if (item->rank) details["rank"] = *item->rank;
-      if (!item->source.empty()) details["source"] = item->source;
+      if (!item.query.empty()) details["query"] = item.query;
+      if (item.rank) details["rank"] = *item.rank;
+      if (!item.source.empty()) details["source"] = item.source;
       if (shard) details["shard"] = options.shard;
-      const auto fetchable = net::check_fetchable(item->url);
-      const std::string key = fetchable.ok() ? fetchable.url : item->url;
       store::Change change = store::Change::new_url;
       if (history) {
         try {
@@ -190,14 +192,26 @@ int run_crawl(const CommonOptions& given, CrawlOptions& options) {
         details["change"] = std::string(store::to_string(change));
         details["scan"] = scan;
       }
-      // Rendered once, here on this worker, so the lock below only covers the commit and the write.
-      const std::string line = report::dump_json(report::to_json(report), -1);
       std::string final_host;
-      if (details.contains("final_url"))
-        final_host = net::check_fetchable(details["final_url"].get<std::string>()).host;
+      if (const auto final_url = details.find("final_url"); final_url != details.end() && final_url->is_string())
+        final_host = net::check_fetchable(final_url->get_ref<const std::string&>()).host;
       std::vector<std::string> hashes;
       for (const auto& a : report.artifacts)
         if (a.contains("sha256") && a["sha256"].is_string()) hashes.push_back(a["sha256"].get<std::string>());
+      // Rendered once, here on this worker, so the lock below only covers the commit and the write.
+      std::string line;
+      if (render_by_move) {
+        core::Report kept;
+        kept.target.kind = report.target.kind;
+        kept.verdict = report.verdict;
+        kept.score = report.score;
+        kept.findings.reserve(report.findings.size());
+        for (const auto& f : report.findings) kept.findings.push_back({f.id, f.severity, {}, {}, f.location});
+        line = report::dump_json(report::to_json(std::move(report)), -1);
+        report = std::move(kept);
+      } else {
+        line = report::dump_json(report::to_json(report), -1);
+      }
       std::lock_guard lock(out_mutex);
       try {
         // Committed before it is written out: a kill between the two loses no result

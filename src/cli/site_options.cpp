@@ -55,12 +55,16 @@ SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) 
   files_ = make_file_scanner(common, {}, 0, true);
   if (!files_) throw std::runtime_error("the signatures could not be loaded (see above)");
   fetcher_ = std::make_unique<net::Fetcher>(options.fetch);
+  judge_memo_ = std::make_unique<analyze::JudgeMemo>();
+  favicons_ = std::make_unique<analyze::FaviconMemo>();
   context_ = std::make_unique<analyze::UrlContext>(analyze::UrlContext{{*normalizer_, *classifier_},
                                                                        allowlist_,
                                                                        *fetcher_,
                                                                        options.settings,
                                                                        files_.get(),
-                                                                       analyze::brand_terms(allowlist_)});
+                                                                       analyze::brand_terms(allowlist_),
+                                                                       judge_memo_.get(),
+                                                                       favicons_.get()});
 }
 
 SiteScanSetup::~SiteScanSetup() = default;

@@ -40,6 +40,8 @@ class SiteScanSetup {
   std::unique_ptr<domain::LookalikeClassifier> classifier_;
   std::unique_ptr<analyze::FileScanner> files_;
   std::unique_ptr<net::Fetcher> fetcher_;
+  std::unique_ptr<analyze::JudgeMemo> judge_memo_;
+  std::unique_ptr<analyze::FaviconMemo> favicons_;
   std::unique_ptr<analyze::UrlContext> context_;
 };
 

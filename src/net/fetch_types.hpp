@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,7 +43,7 @@ struct Hop {
   long port = 0;
   std::vector<std::string> resolved;  // what DNS (or --resolve) gave for the host
   HopTimings timings;
-  std::optional<TlsSession> tls;
+  std::shared_ptr<const TlsSession> tls;  // shared by every request over one connection
   uint64_t header_bytes = 0;
   uint64_t body_bytes = 0;                // decoded bytes received
   bool body_truncated = false;            // stopped at max_body_bytes (or the sink said stop)

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -15,6 +16,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "core/ascii_text.hpp"
 #include "core/text_safety.hpp"
@@ -263,9 +265,8 @@ FetchableUrl check_fetchable_once(std::string_view url) {
   return out;
 }
 
-}  // namespace
-
-FetchableUrl check_fetchable(std::string_view url) {
+// check_fetchable without its memory of recent answers.
+FetchableUrl settle_fetchable(std::string_view url) {
   // libcurl percent-decodes a host when handing it out but normalises numeric IPv4 forms
   // only while parsing, so "http://%35/" comes out as host "5", which parses again as
   // 0.0.0.5 (found by fuzzing). Parse what we would fetch until it stops changing, so
@@ -281,6 +282,34 @@ FetchableUrl check_fetchable(std::string_view url) {
     out.error = "URL does not settle to one host when parsed again";
   }
   return out;
+}
+
+}  // namespace
+
+FetchableUrl check_fetchable(std::string_view url) {
+  // One URL is checked again and again on its way through an analysis (the chain, the
+  // fetcher, the judge, the report), and the answer depends on its text alone: each thread
+  // keeps its last few answers rather than have libcurl parse and print it again.
+  struct Recent {
+    bool used = false;
+    std::string input;
+    FetchableUrl answer;
+  };
+  constexpr size_t kRecent = 8;
+  constexpr size_t kMaxKept = 2048;  // longer URLs are parsed every time, not kept
+  thread_local std::array<Recent, kRecent> recent;
+  thread_local size_t oldest = 0;
+  for (const auto& r : recent)
+    if (r.used && r.input == url) return r.answer;
+  FetchableUrl answer = settle_fetchable(url);
+  if (url.size() <= kMaxKept) {
+    Recent& r = recent[oldest];
+    oldest = (oldest + 1) % kRecent;
+    r.used = true;
+    r.input.assign(url);
+    r.answer = answer;
+  }
+  return answer;
 }
 
 std::string resolve_reference(std::string_view base, std::string_view reference) {
@@ -305,7 +334,16 @@ struct Fetcher::Impl {
   std::deque<std::unique_ptr<Transfer>> queue;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
   std::atomic<bool> stopping{false};
+  // Set by the first submit since the loop last took the queue: the ones after it need not
+  // wake the loop again (each wakeup is a syscall, and one more pass over every transfer).
+  std::atomic<bool> wake_pending{false};
   std::thread loop;
+
+  // Easy handles of finished transfers, reset, for the next ones: a new handle allocates
+  // libcurl's whole per-transfer state and buffers again, once per request.
+  static constexpr size_t kMaxPooled = 128;
+  std::mutex pool_mutex;
+  std::vector<CURL*> pool;
 
   explicit Impl(FetchOptions o) : options(std::move(o)), trust(options.ca_files) {
     for (const auto& entry : options.resolve) {
@@ -342,7 +380,28 @@ struct Fetcher::Impl {
     stopping = true;
     curl_multi_wakeup(multi);
     loop.join();
+    for (CURL* e : pool) curl_easy_cleanup(e);
     curl_multi_cleanup(multi);
+  }
+
+  CURL* take_easy() {
+    {
+      std::lock_guard lock(pool_mutex);
+      if (!pool.empty()) {
+        CURL* e = pool.back();
+        pool.pop_back();
+        return e;
+      }
+    }
+    return curl_easy_init();
+  }
+
+  // Called once the handle has left the multi; every option is set again by configure().
+  void recycle(std::unique_ptr<CURL, EasyFree> easy) {
+    if (!easy) return;
+    curl_easy_reset(easy.get());
+    std::lock_guard lock(pool_mutex);
+    if (pool.size() < kMaxPooled) pool.push_back(easy.release());
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
@@ -426,22 +485,28 @@ struct Fetcher::Impl {
       std::lock_guard lock(mutex);
       queue.push_back(std::move(t));
     }
-    curl_multi_wakeup(multi);
+    if (!wake_pending.exchange(true)) curl_multi_wakeup(multi);
     return future;
   }
 
   bool configure(Transfer& t) {
-    t.easy.reset(curl_easy_init());
+    t.easy.reset(take_easy());
     CURL* e = t.easy.get();
     if (e == nullptr) {
       t.hop.error = "cannot create a libcurl handle";
       return false;
     }
     curl_easy_setopt(e, CURLOPT_URL, t.hop.url.c_str());
+    // A reused handle keeps its TLS session cache: every new connection still makes a full
+    // handshake, as with a fresh handle, so each one presents its chain to inspect_tls().
+    curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    // Requests to a host whose first connection is still being set up wait for it and share
+    // it (HTTP/2) rather than each paying for a handshake of its own.
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every coding libcurl has (gzip, br, zstd)
     // The chain is verified by inspect_tls() and judged; the transfer goes on either way.
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -515,6 +580,7 @@ struct Fetcher::Impl {
 
   void run() {
     while (true) {
+      wake_pending = false;  // before the queue is taken: a submit after this wakes the loop
       {
         std::lock_guard lock(mutex);
         while (!queue.empty()) {
@@ -543,6 +609,7 @@ struct Fetcher::Impl {
         auto t = std::move(it->second);
         active.erase(it);
         finish(*t, result);
+        recycle(std::move(t->easy));
       }
       curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
     }

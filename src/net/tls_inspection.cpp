@@ -13,6 +13,7 @@
 #include <cctype>
 #include <ctime>
 #include <stdexcept>
+#include <utility>
 
 #include "core/text_safety.hpp"
 
@@ -234,7 +235,7 @@ namespace {
 
 struct CachedSession {
   std::string host;
-  TlsSession session;
+  std::shared_ptr<const TlsSession> session;
 };
 
 void free_cached(void* /*parent*/, void* ptr, CRYPTO_EX_DATA* /*ad*/, int /*idx*/, long /*argl*/, void* /*argp*/) {
@@ -248,45 +249,55 @@ int cache_index() {
 
 }  // namespace
 
-TlsSession inspect_tls_once(SSL* ssl, std::string_view host, const TrustStore& trust, std::int64_t now) {
-  if (ssl == nullptr) return {};
+std::shared_ptr<const TlsSession> inspect_tls_once(SSL* ssl, std::string_view host, const TrustStore& trust,
+                                                   std::int64_t now) {
+  if (ssl == nullptr) return std::make_shared<const TlsSession>();
   const int index = cache_index();
-  if (index < 0) return inspect_tls(ssl, host, trust, now);
+  if (index < 0) return std::make_shared<const TlsSession>(inspect_tls(ssl, host, trust, now));
   if (auto* cached = static_cast<CachedSession*>(SSL_get_ex_data(ssl, index));
       cached != nullptr && cached->host == host)
     return cached->session;
-  auto fresh = std::make_unique<CachedSession>(CachedSession{std::string(host), inspect_tls(ssl, host, trust, now)});
-  TlsSession result = fresh->session;
+  auto fresh = std::make_unique<CachedSession>(
+      CachedSession{std::string(host), std::make_shared<const TlsSession>(inspect_tls(ssl, host, trust, now))});
+  std::shared_ptr<const TlsSession> result = fresh->session;
   delete static_cast<CachedSession*>(SSL_get_ex_data(ssl, index));
   if (SSL_set_ex_data(ssl, index, fresh.get()) == 1) static_cast<void>(fresh.release());  // the SSL owns it now
   return result;
 }
 
+// Key by key rather than by initializer list (which builds every pair as an array first):
+// every hop of every URL carries its chain.
 nlohmann::json to_json(const CertificateInfo& c, std::int64_t now) {
-  return {{"subject", c.subject},
-          {"issuer", c.issuer},
-          {"common_name", c.common_name},
-          {"organization", c.organization},
-          {"serial", c.serial},
-          {"dns_names", c.dns_names},
-          {"ip_addresses", c.ip_addresses},
-          {"not_before", iso_time(c.not_before)},
-          {"not_after", iso_time(c.not_after)},
-          {"age_days", (now - c.not_before) / 86400},
-          {"key", {{"type", c.key_type}, {"bits", c.key_bits}}},
-          {"sha256", c.sha256},
-          {"spki_sha256", c.spki_sha256},
-          {"self_issued", c.self_issued}};
+  nlohmann::json key = nlohmann::json::object();
+  key["type"] = c.key_type;
+  key["bits"] = c.key_bits;
+  nlohmann::json out = nlohmann::json::object();
+  out["subject"] = c.subject;
+  out["issuer"] = c.issuer;
+  out["common_name"] = c.common_name;
+  out["organization"] = c.organization;
+  out["serial"] = c.serial;
+  out["dns_names"] = c.dns_names;
+  out["ip_addresses"] = c.ip_addresses;
+  out["not_before"] = iso_time(c.not_before);
+  out["not_after"] = iso_time(c.not_after);
+  out["age_days"] = (now - c.not_before) / 86400;
+  out["key"] = std::move(key);
+  out["sha256"] = c.sha256;
+  out["spki_sha256"] = c.spki_sha256;
+  out["self_issued"] = c.self_issued;
+  return out;
 }
 
 nlohmann::json to_json(const TlsSession& tls, std::int64_t now) {
   nlohmann::json chain = nlohmann::json::array();
   for (const auto& c : tls.chain) chain.push_back(to_json(c, now));
-  nlohmann::json out{{"version", tls.version},
-                     {"cipher", tls.cipher},
-                     {"alpn", tls.alpn},
-                     {"verified", tls.verified},
-                     {"chain", std::move(chain)}};
+  nlohmann::json out = nlohmann::json::object();
+  out["version"] = tls.version;
+  out["cipher"] = tls.cipher;
+  out["alpn"] = tls.alpn;
+  out["verified"] = tls.verified;
+  out["chain"] = std::move(chain);
   if (!tls.verified) out["verify_error"] = tls.verify_error;
   return out;
 }

@@ -70,8 +70,9 @@ TlsSession inspect_tls(SSL* ssl, std::string_view host, const TrustStore& trust,
 
 // The same, computed once per connection: the result is kept on the SSL object itself
 // (ex_data, freed with it), so requests reusing a connection (HTTP/2 streams, keep-alive)
-// do not parse and verify the same chain again.
-TlsSession inspect_tls_once(SSL* ssl, std::string_view host, const TrustStore& trust, std::int64_t now);
+// do not parse and verify the same chain again, and share it rather than copy it.
+std::shared_ptr<const TlsSession> inspect_tls_once(SSL* ssl, std::string_view host, const TrustStore& trust,
+                                                   std::int64_t now);
 
 nlohmann::json to_json(const CertificateInfo& cert, std::int64_t now);
 nlohmann::json to_json(const TlsSession& tls, std::int64_t now);

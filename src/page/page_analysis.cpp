@@ -1,6 +1,7 @@
 #include "page/page_analysis.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/text_safety.hpp"
 #include "page/html_document.hpp"
@@ -143,17 +144,20 @@ std::vector<const Link*> PageAnalysis::script_links() const {
 }
 
 PageAnalysis analyze_page(const PageInput& input, const PageLimits& limits) {
-  PageAnalysis a;
-  {
-    const HtmlDocument document = HtmlDocument::parse(input.body, input.content_type, limits);
-    a.decoding = without_text(document.decoded());
-    a.body_cut_by_caller = input.body_truncated;
-    a.guard = document.guard();
-    a.content = extract_content(document, input.url, limits);
-  }
+  PageAnalysis a = extract_page(input, limits);
   add_script_navigations(a.content, input.scripts, limits);
   if (input.favicon) a.favicon = hash_favicon(*input.favicon);
   judge(a, input.scripts, input.brands, limits);
+  return a;
+}
+
+PageAnalysis extract_page(const PageInput& input, const PageLimits& limits) {
+  PageAnalysis a;
+  const HtmlDocument document = HtmlDocument::parse(input.body, input.content_type, limits);
+  a.decoding = without_text(document.decoded());
+  a.body_cut_by_caller = input.body_truncated;
+  a.guard = document.guard();
+  a.content = extract_content(document, input.url, limits);
   return a;
 }
 
@@ -164,7 +168,11 @@ void add_external_scripts(PageAnalysis& analysis, std::span<const ExternalScript
 }
 
 void add_favicon(PageAnalysis& analysis, std::span<const uint8_t> favicon, std::span<const BrandTerms> brands) {
-  analysis.favicon = hash_favicon(favicon);
+  add_favicon(analysis, hash_favicon(favicon), brands);
+}
+
+void add_favicon(PageAnalysis& analysis, FaviconHash favicon, std::span<const BrandTerms> brands) {
+  analysis.favicon = std::move(favicon);
   for (const BrandTerms& brand : brands) {
     auto claim = favicon_claim(*analysis.favicon, brand);
     if (!claim) continue;

@@ -52,6 +52,11 @@ struct PageAnalysis {
 // every input gives an analysis, and every bound hit is a limits.page-* finding.
 PageAnalysis analyze_page(const PageInput& input, const PageLimits& limits = {});
 
+// Decodes, parses and extracts only: the content and its links (meta_refresh(), ...) as
+// analyze_page has them, but no downloads, brands or findings. For a second view of a
+// page (the cloaking probe) that needs only where the page leads, not what it claims.
+PageAnalysis extract_page(const PageInput& input, const PageLimits& limits = {});
+
 // After the caller fetched the scripts listed in script_links(): adds the navigations they
 // hold (resolved against the page's base URL) to the links, and recomputes downloads,
 // brand claims and the scam.* findings over the page and `scripts` together. Call it once,
@@ -62,5 +67,7 @@ void add_external_scripts(PageAnalysis& analysis, std::span<const ExternalScript
 
 // After the caller fetched the favicon: hashes it and adds favicon brand claims.
 void add_favicon(PageAnalysis& analysis, std::span<const uint8_t> favicon, std::span<const BrandTerms> brands);
+// The same, with the favicon already hashed (an icon the run fetched for another page).
+void add_favicon(PageAnalysis& analysis, FaviconHash favicon, std::span<const BrandTerms> brands);
 
 }  // namespace impostor::page

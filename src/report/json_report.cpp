@@ -1,5 +1,10 @@
 #include "report/json_report.hpp"
 
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <string_view>
+
 #include "core/build_info.hpp"
 
 namespace impostor::report {
@@ -45,8 +50,89 @@ nlohmann::json to_json(core::Report&& report) {
   return out;
 }
 
+namespace {
+
+// A string that needs no escaping and cannot be invalid UTF-8: printable ASCII without
+// quote and backslash. Everything else is left to nlohmann's serializer.
+bool plain_ascii(std::string_view s) {
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+void append_integer(std::string& out, auto number) {
+  std::array<char, 24> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
+  out.append(digits.data(), end);
+}
+
+void append_key(std::string& out, const std::string& key) {
+  if (plain_ascii(key)) {
+    out += '"';
+    out += key;
+    out += '"';
+  } else {
+    out += nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
+// nlohmann's compact dump, byte for byte, without its per-byte UTF-8 state machine on the
+// plain text that is most of a report (URLs, ids, hashes, names): reports are rendered
+// once per URL, and the generic serializer was a large share of a crawl's time.
+void append_compact(std::string& out, const nlohmann::json& value) {
+  using value_t = nlohmann::json::value_t;
+  switch (value.type()) {
+    case value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, item] : value.get_ref<const nlohmann::json::object_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_key(out, key);
+        out += ':';
+        append_compact(out, item);
+      }
+      out += '}';
+      return;
+    }
+    case value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : value.get_ref<const nlohmann::json::array_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_compact(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case value_t::string: {
+      const auto& text = value.get_ref<const std::string&>();
+      if (!plain_ascii(text)) break;
+      out += '"';
+      out += text;
+      out += '"';
+      return;
+    }
+    case value_t::number_integer: append_integer(out, value.get<std::int64_t>()); return;
+    case value_t::number_unsigned: append_integer(out, value.get<std::uint64_t>()); return;
+    case value_t::boolean: out += value.get<bool>() ? "true" : "false"; return;
+    case value_t::null: out += "null"; return;
+    default: break;  // floating point, binary: as nlohmann writes them
+  }
+  out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 std::string dump_json(const nlohmann::json& value, int indent) {
-  return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (indent >= 0) return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(8192);  // a crawl's report line is a few KiB: one allocation, not a dozen
+  append_compact(out, value);
+  return out;
 }
 
 const nlohmann::json& json_field(const nlohmann::json& object, const char* key) {
