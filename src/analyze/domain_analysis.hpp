@@ -15,6 +15,9 @@ struct DomainContext {
 
 // `impostor domain NAME|URL`: normalise, classify, apply the verdict policy. Never throws
 // for bad input: an unreadable name becomes a report with verdict `error` and the reason.
-core::Report analyze_domain(const DomainContext& context, std::string_view input);
+// With Detail::ids the findings carry only id and severity and the target no details:
+// enough for a table row (verdict, vendor, finding ids), which are the same either way.
+core::Report analyze_domain(const DomainContext& context, std::string_view input,
+                            domain::LookalikeClassifier::Detail detail = domain::LookalikeClassifier::Detail::full);
 
 }  // namespace impostor::analyze

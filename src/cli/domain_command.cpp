@@ -51,16 +51,21 @@ int run_domain(const CommonOptions& common, const DomainOptions& options) {
 
   ReportWriter writer(common);
   size_t count = 0;
+  // The text format shows a lone report in full and, from the second report on, one table
+  // row per name (verdict, vendor, finding ids): those reports need no evidence, and
+  // building it was most of their cost.
+  const auto judge = [&](std::string_view name) {
+    const bool row_only = common.format == OutputFormat::text && count > 0;
+    writer.add(analyze::analyze_domain(
+        context, name,
+        row_only ? domain::LookalikeClassifier::Detail::ids : domain::LookalikeClassifier::Detail::full));
+    ++count;
+  };
   for (const auto& name : options.names) {
-    if (name == "-") {
-      for_each_stdin_line([&](const std::string& line) {
-        writer.add(analyze::analyze_domain(context, line));
-        ++count;
-      });
-    } else {
-      writer.add(analyze::analyze_domain(context, name));
-      ++count;
-    }
+    if (name == "-")
+      for_each_stdin_line(judge);
+    else
+      judge(name);
   }
   writer.finish();
   spdlog::debug("classified {} names", count);

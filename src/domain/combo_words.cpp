@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -141,8 +142,10 @@ class WordTable {
  public:
   explicit WordTable(const std::vector<std::string>& words) {
     for (const auto& w : words)
-      if (w.size() >= 2 && w.size() <= kMaxWord && w[0] >= 'a' && w[0] <= 'z')
+      if (w.size() >= 2 && w.size() <= kMaxWord && w[0] >= 'a' && w[0] <= 'z') {
         buckets_[static_cast<size_t>(w[0] - 'a')][w.size()].push_back(w);
+        lengths_[static_cast<size_t>(w[0] - 'a')] |= 1u << w.size();
+      }
   }
   bool contains(std::string_view text) const {
     if (text.size() < 2 || text.size() > kMaxWord || text[0] < 'a' || text[0] > 'z') return false;
@@ -150,9 +153,13 @@ class WordTable {
       if (w == text) return true;
     return false;
   }
+  // Bit n set: some word of n letters starts with `c`; the word-break asks about every
+  // length at every position, and most (letter, length) buckets are empty.
+  uint32_t lengths(char c) const { return c >= 'a' && c <= 'z' ? lengths_[static_cast<size_t>(c - 'a')] : 0; }
 
  private:
   std::array<std::array<std::vector<std::string>, kMaxWord + 1>, 26> buckets_;
+  std::array<uint32_t, 26> lengths_{};
 };
 
 const WordTable& exact_words() {
@@ -198,8 +205,9 @@ void pieces_from(std::string_view text, size_t i, const WordTable& words, Piece&
     while (j < n && (text[j] == 'w' || text[j] == 'v')) ++j;
     for (size_t k = i + 2; k <= j; ++k) piece(k);
   }
+  const uint32_t lengths = words.lengths(text[i]);
   for (size_t len = 2; len <= kMaxWord && i + len <= n; ++len) {
-    if (!words.contains(text.substr(i, len))) continue;
+    if ((lengths >> len & 1u) == 0 || !words.contains(text.substr(i, len))) continue;
     piece(i + len);
     if (i + len < n && text[i + len] == 's') piece(i + len + 1);
   }

@@ -23,6 +23,10 @@ class ConfusableSkeleton {
 
   // `label` is UTF-8. ASCII input takes a table precomputed from ICU at construction.
   std::string of(std::string_view label) const;
+  // The same into `out` (replacing its contents), so bulk callers reuse one buffer.
+  void of(std::string_view label, std::string& out) const;
+  // ICU on the whole text, never the ASCII table: the reference the table is tested against.
+  std::string of_with_icu(std::string_view label) const;
 
   // True when a label mixes scripts beyond what UTS #39 "highly restrictive" allows
   // (Latin with Cyrillic, say; Han with Hiragana is fine), or mixes digit systems or
@@ -30,10 +34,13 @@ class ConfusableSkeleton {
   bool is_mixed_script(std::string_view label) const;
 
  private:
-  std::string fold(std::string skeleton) const;
+  void icu_into(std::string_view label, std::string& out) const;
   USpoofChecker* checker_ = nullptr;      // skeletons
   USpoofChecker* restriction_ = nullptr;  // mixed-script checks
-  std::array<std::string, 128> ascii_;    // ICU skeleton of each ASCII character
+  // ICU skeleton of each ASCII character with the digit and case folds applied: the
+  // skeleton of an ASCII text is these pieces concatenated, then the pair folds (see of()).
+  std::array<std::string, 128> ascii_;
+  size_t longest_ascii_ = 1;  // the longest of them
 };
 
 }  // namespace impostor::domain

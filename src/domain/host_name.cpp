@@ -74,6 +74,12 @@ std::string check_characters(std::string_view ascii) {
   return {};
 }
 
+// inet_pton() reads IPv4 from digits and dots alone, and no IPv6 text lacks a colon: the
+// test spares names, nearly all of them, the two parses.
+bool may_be_ip_literal(std::string_view host) {
+  return host.find(':') != std::string_view::npos || host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
 }  // namespace
 
 std::vector<std::string_view> HostName::subdomain_labels() const {
@@ -117,8 +123,13 @@ HostNameResult HostNormalizer::normalize(std::string_view text) const {
 HostNameResult HostNormalizer::normalize(HostInput input) const {
   HostNameResult r;
   r.input = std::move(input);
-  std::string host = core::is_ascii(r.input.host) ? r.input.host : map_label_separators(r.input.host);
-  while (!host.empty() && host.back() == '.') host.pop_back();
+  std::string mapped;
+  std::string_view host = r.input.host;
+  if (!core::is_ascii(host)) {
+    mapped = map_label_separators(host);
+    host = mapped;
+  }
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
   if (host.empty()) {
     r.error = "empty host name";
     return r;
@@ -126,12 +137,15 @@ HostNameResult HostNormalizer::normalize(HostInput input) const {
 
   // IP literals: libcurl has already canonicalised every IPv4 spelling; IPv6 comes bracketed.
   if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  unsigned char buf[16];
-  if (inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1) {
-    r.host.ip_literal = true;
-    r.host.ip = core::ascii_lower(host);
-    r.host.ascii = r.host.unicode = r.host.ip;
-    return r;
+  if (may_be_ip_literal(host)) {
+    const std::string text(host);
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1) {
+      r.host.ip_literal = true;
+      r.host.ip = core::ascii_lower(host);
+      r.host.ascii = r.host.unicode = r.host.ip;
+      return r;
+    }
   }
 
   // For ASCII names without A-labels, UTS #46 processing is exactly lower-casing, so skip
@@ -141,8 +155,9 @@ HostNameResult HostNormalizer::normalize(HostInput input) const {
     r.host.ascii = std::move(lower);
     r.host.unicode = r.host.ascii;
   } else {
+    const std::string text(host);
     char* out = nullptr;
-    int rc = idn2_to_ascii_8z(host.c_str(), &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+    int rc = idn2_to_ascii_8z(text.c_str(), &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
     IdnString ascii(out);
     if (rc != IDN2_OK) {
       r.error = std::string("not a valid internationalised name: ") + idn2_strerror(rc);

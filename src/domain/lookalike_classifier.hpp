@@ -24,11 +24,17 @@ struct Classification {
 // business, established, or a lookalike (homoglyph, typo, TLD swap, combosquat, brand in
 // a subdomain, brand on shared hosting), each finding with its evidence. Built once from
 // the allowlist, which must outlive it; classify() is const and safe to call from many
-// threads.
+// threads (each keeps its own scratch buffers).
 class LookalikeClassifier {
  public:
+  // How much of each finding classify() fills in: all of it, or only the id and the
+  // severity (no summary, evidence or location) for callers that show one line per name
+  // (the bulk table), where building the evidence was most of the cost. Findings,
+  // verdicts and the vendor are the same either way.
+  enum class Detail { full, ids };
+
   LookalikeClassifier(const allowlist::Allowlist& allowlist, EstablishedDomains established);
-  Classification classify(const HostName& host) const;
+  Classification classify(const HostName& host, Detail detail = Detail::full) const;
 
   // An official domain or brand token written inside free text (a URL's userinfo, say);
   // returns the vendor id and what was found, or nullopt.
@@ -44,10 +50,12 @@ class LookalikeClassifier {
     bool official_label;        // also the label of an official registrable domain
     uint64_t letters;           // letter_mask(text), for the pre-filters
     uint64_t skeleton_letters;  // letter_mask(skeleton)
+    int typo_edits;             // typo_edit_limit(text)
   };
   struct LabelMatch;
+  struct Scratch;
 
-  void match_label(std::string_view label, std::vector<LabelMatch>& out) const;
+  void match_label(std::string_view label, Scratch& scratch, std::vector<LabelMatch>& out) const;
 
   const allowlist::Allowlist& allowlist_;
   EstablishedDomains established_;
@@ -55,9 +63,9 @@ class LookalikeClassifier {
   std::vector<Reference> references_;
   StringMap<size_t> official_;                                           // official domain -> vendor
   StringMap<std::vector<std::pair<size_t, std::string>>> other_owners_;  // domain -> (vendor, owner)
-  StringMap<std::pair<size_t, std::string>> official_skeletons_;
-  std::vector<std::pair<size_t, std::string>>
-      branded_official_;  // (vendor, zoom.us), ...  // skeleton -> (vendor, domain)
+  StringMap<std::pair<size_t, std::string>> official_skeletons_;         // skeleton -> (vendor, domain)
+  std::vector<std::pair<size_t, std::string>> branded_official_;         // (vendor, zoom.us), ...
+  std::vector<std::string> official_tlds_;  // last labels of the official domains (us, com, ms)
 };
 
 }  // namespace impostor::domain

@@ -31,7 +31,8 @@ PublicSuffixes::~PublicSuffixes() {
 
 SuffixSplit PublicSuffixes::split(std::string_view host) const {
   SuffixSplit out;
-  const std::string h(host);
+  thread_local std::string h;  // libpsl wants a C string; reused, not allocated per name
+  h.assign(host);
   // The registrable domain is one label plus the public suffix, so one look-up gives both;
   // only a host that is itself a suffix needs the second.
   const char* reg = psl_registrable_domain(psl_, h.c_str());

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -27,6 +28,10 @@ const char* to_string(TypoTechnique t);
 // letters accept any single edit; 9 or more accept two. ASCII only; identical strings
 // are not typos.
 std::optional<TypoTechnique> typo_technique(std::string_view candidate, std::string_view reference);
+
+// The most edits typo_technique() accepts against `reference` (1, or 2 from nine letters
+// up); callers use it to rule candidates out before asking.
+size_t typo_edit_limit(std::string_view reference);
 
 // Optimal-string-alignment distance (Damerau–Levenshtein without repeated edits on a
 // substring), giving up early: returns limit + 1 when the distance exceeds `limit`.

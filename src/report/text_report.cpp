@@ -17,13 +17,16 @@ using core::for_terminal;
 std::string finding_ids(const core::Report& r) {
   const bool weighty = std::any_of(r.findings.begin(), r.findings.end(),
                                    [](const core::Finding& f) { return f.severity > core::Severity::info; });
-  std::vector<std::string> seen;
   std::string ids;
-  for (const auto& f : r.findings) {
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    const auto& f = r.findings[i];
     if (weighty && f.severity == core::Severity::info) continue;
-    if (std::find(seen.begin(), seen.end(), f.id) != seen.end()) continue;
-    seen.push_back(f.id);
-    ids += (ids.empty() ? "" : ",") + f.id;
+    const bool repeated = std::any_of(
+        r.findings.begin(), r.findings.begin() + static_cast<std::ptrdiff_t>(i),
+        [&](const core::Finding& e) { return e.id == f.id && !(weighty && e.severity == core::Severity::info); });
+    if (repeated) continue;
+    if (!ids.empty()) ids += ',';
+    ids += f.id;
   }
   if (ids.empty() && !r.errors.empty()) ids = "error: " + r.errors.front();
   return ids.empty() ? "-" : ids;
@@ -33,11 +36,6 @@ std::string finding_ids(const core::Report& r) {
 size_t display_width(std::string_view s) {
   return static_cast<size_t>(
       std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-void pad(std::ostringstream& out, const std::string& s, size_t width) {
-  out << s;
-  for (size_t w = display_width(s); w < width; ++w) out << ' ';
 }
 
 }  // namespace
@@ -102,23 +100,44 @@ namespace {
 
 constexpr std::array<size_t, 3> kWidths = {38, 11, 16};
 
-std::string row(const std::array<std::string, 4>& cells) {
-  std::ostringstream out;
-  for (size_t c = 0; c < 3; ++c) {
-    pad(out, cells[c], kWidths[c]);
-    out << "  ";
-  }
-  out << cells[3] << "\n";
-  return out.str();
+// for_terminal() leaves printable ASCII as it is; most cells are just that, and bulk
+// runs write a row per name.
+void append_for_terminal(std::string& out, std::string_view s) {
+  if (std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
+    out += s;
+  else
+    out += for_terminal(s);
+}
+
+// Appends `text`, made safe for the terminal, padded to `width`, and the column gap.
+void append_cell(std::string& out, std::string_view text, size_t width) {
+  const size_t start = out.size();
+  append_for_terminal(out, text);
+  const size_t w = display_width(std::string_view(out).substr(start));
+  if (w < width) out.append(width - w, ' ');
+  out += "  ";
 }
 
 }  // namespace
 
-std::string table_header() { return row({"INPUT", "VERDICT", "VENDOR", "FINDINGS"}); }
+std::string table_header() {
+  std::string out;
+  append_cell(out, "INPUT", kWidths[0]);
+  append_cell(out, "VERDICT", kWidths[1]);
+  append_cell(out, "VENDOR", kWidths[2]);
+  out += "FINDINGS\n";
+  return out;
+}
 
 std::string table_row(const core::Report& r) {
-  return row({for_terminal(r.target.input), std::string(core::to_string(r.verdict)),
-              r.vendor.empty() ? "-" : for_terminal(r.vendor), for_terminal(finding_ids(r))});
+  std::string out;
+  out.reserve(128);
+  append_cell(out, r.target.input, kWidths[0]);
+  append_cell(out, core::to_string(r.verdict), kWidths[1]);
+  append_cell(out, r.vendor.empty() ? std::string_view("-") : std::string_view(r.vendor), kWidths[2]);
+  append_for_terminal(out, finding_ids(r));
+  out += '\n';
+  return out;
 }
 
 std::string to_table(std::span<const core::Report> reports) {
