@@ -160,7 +160,8 @@ class ScanningVisitor final : public unpack::MemberVisitor {
   void scan(MemberResult& r, size_t worker) {
     const auto bytes = r.member.blob->bytes();
     scan::PageRelease release;
-    if (r.member.blob->spilled()) release = [blob = r.member.blob.get()](std::span<const uint8_t> part) { blob->release(part); };
+    if (r.member.blob->spilled())
+      release = [blob = r.member.blob.get()](std::span<const uint8_t> part) { blob->release(part); };
     const auto d = scan::digest(bytes, release);
     r.sha256 = d.sha256;
     r.md5 = d.md5;

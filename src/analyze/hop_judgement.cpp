@@ -248,7 +248,8 @@ CertificateBrands HopJudge::certificate_brands(const net::CertificateInfo& leaf)
     auto& names = brands[c.vendor];
     if (names.size() < 5) names.push_back(name);
   }
-  if (memo_ != nullptr && !leaf.sha256.empty()) memo_->remember(leaf.sha256, std::make_shared<CertificateBrands>(brands));
+  if (memo_ != nullptr && !leaf.sha256.empty())
+    memo_->remember(leaf.sha256, std::make_shared<CertificateBrands>(brands));
   return brands;
 }
 

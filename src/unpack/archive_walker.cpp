@@ -4,8 +4,8 @@
 #include <array>
 #include <map>
 #include <optional>
-#include <vector>
 #include <set>
+#include <vector>
 
 #include "core/text_safety.hpp"
 #include "unpack/file_type.hpp"
@@ -81,7 +81,7 @@ std::optional<std::string> resolve_link(std::string_view link, std::string_view 
 // carries install scriptlets outside the payload), xar (the TOC), iso9660 (a boot area),
 // rar (recovery records and comments), and everything executable.
 bool is_pure_archive(std::string_view type) {
-  static constexpr std::array<std::string_view, 13> kPure = {"tar",  "cpio", "ar",   "deb",  "zip", "7z",  "cab",
+  static constexpr std::array<std::string_view, 13> kPure = {"tar",  "cpio", "ar",    "deb",  "zip", "7z",  "cab",
                                                              "gzip", "xz",   "bzip2", "zstd", "lz4", "lzma"};
   return std::find(kPure.begin(), kPure.end(), type) != kPure.end();
 }
@@ -256,7 +256,9 @@ class ContainerSink final : public MemberSink {
       if (!loop) continue;
       if (++reported > kMaxLinkFindings) break;
       state_.outcome.findings.push_back(
-          {"unpack.unsafe-link", Severity::medium, "Symbolic link that loops back on itself or on a directory above it",
+          {"unpack.unsafe-link",
+           Severity::medium,
+           "Symbolic link that loops back on itself or on a directory above it",
            {{"name", core::to_valid_utf8(name)}, {"target", core::to_valid_utf8(target)}, {"reason", "loop"}},
            parent_ + "!/" + name});
     }
@@ -289,9 +291,9 @@ class ContainerSink final : public MemberSink {
   // by the members under them.
   void link(const std::string& name, const std::string& target) {
     const std::string key = strip_dot_slash(name);
-    if (target.starts_with('/') || target.starts_with('\\') || (target.size() > 1 && target[1] == ':')) {
-      if (outward_.size() < kMaxLinks) outward_.emplace(key, target);
-    } else if (!resolve_link(key, target)) {
+    const bool absolute =
+        target.starts_with('/') || target.starts_with('\\') || (target.size() > 1 && target[1] == ':');
+    if (absolute || !resolve_link(key, target)) {
       if (outward_.size() < kMaxLinks) outward_.emplace(key, target);
     } else if (links_.size() < kMaxLinks) {
       links_.emplace(key, target);
@@ -376,14 +378,12 @@ void WalkState::walk(const std::string& path, const std::string& name, const std
 // past scanners.
 void WalkState::corrupt(const std::string& path, const std::string& format, std::string reader, std::string error,
                         size_t members_read) {
-  outcome.findings.push_back({"unpack.corrupt",
-                              Severity::medium,
-                              "Damaged " + format + "; what was read before the damage was scanned, the rest was not",
-                              {{"format", format},
-                               {"reader", std::move(reader)},
-                               {"error", std::move(error)},
-                               {"members_read", members_read}},
-                              path});
+  outcome.findings.push_back(
+      {"unpack.corrupt",
+       Severity::medium,
+       "Damaged " + format + "; what was read before the damage was scanned, the rest was not",
+       {{"format", format}, {"reader", std::move(reader)}, {"error", std::move(error)}, {"members_read", members_read}},
+       path});
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 namespace impostor::unpack {
 
 struct MemberHeader {
-  std::string name;  // as the container spells it: attacker-chosen, never used as a file name
+  std::string name;              // as the container spells it: attacker-chosen, never used as a file name
   bool name_unreadable = false;  // the stored name is not text (invalid UTF-8): `name` is a stand-in
   bool encrypted = false;
   bool symlink = false;

@@ -56,7 +56,7 @@ std::optional<std::string> resource_damage(const pe::PeImage& pe, std::span<cons
 // start like none of them had its header damaged (or its name chosen to mislead): either
 // way nothing inside was scanned, and an analyst should hear so.
 constexpr std::array<std::string_view, 24> kContainerExtensions = {
-    ".zip", ".jar", ".apk", ".7z",  ".rar", ".cab", ".gz",  ".tgz", ".xz",  ".txz", ".bz2", ".tbz2",
+    ".zip", ".jar", ".apk",  ".7z",  ".rar", ".cab", ".gz",  ".tgz", ".xz",  ".txz",  ".bz2", ".tbz2",
     ".zst", ".lz4", ".lzma", ".deb", ".rpm", ".iso", ".msi", ".pkg", ".xar", ".cpio", ".tar", ".mpkg"};
 
 }  // namespace

@@ -240,7 +240,8 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
           if (n == ARCHIVE_WARN) {
             if (!result.corrupt) {
               result.corrupt = true;
-              result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "checksum mismatch";
+              result.error =
+                  archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "checksum mismatch";
             }
             continue;
           }

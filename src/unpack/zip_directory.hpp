@@ -14,8 +14,8 @@ namespace impostor::unpack {
 // shows as invoice.pdf). Written here because libarchive exposes neither.
 struct ZipDirectory {
   uint64_t declared_entries = 0;
-  uint64_t comment_bytes = 0;   // the archive comment, which no member holds
-  uint64_t trailing_bytes = 0;  // after the end record and its comment
+  uint64_t comment_bytes = 0;          // the archive comment, which no member holds
+  uint64_t trailing_bytes = 0;         // after the end record and its comment
   std::vector<std::string> nul_names;  // printable, the NUL shown as "\0"; at most kMaxNames
   static constexpr size_t kMaxNames = 16;
 };

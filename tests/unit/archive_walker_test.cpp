@@ -231,7 +231,7 @@ TEST_CASE("damage, encryption, odd names and links are findings, not failures") 
     pe[1] = 'Z';
     pe[0x3C] = 0x40;
     pe.replace(0x40, 4, std::string("PE\0\0", 4));
-    pe[0x40 + 4 + 2] = 1;     // one section
+    pe[0x40 + 4 + 2] = 1;                         // one section
     pe[0x40 + 4 + 16] = static_cast<char>(0xE0);  // SizeOfOptionalHeader 224 (PE32)
     pe[0x58] = 0x0B;
     pe[0x59] = 0x01;
@@ -262,7 +262,8 @@ TEST_CASE("damage, encryption, odd names and links are findings, not failures") 
   }
   SUBCASE("links: outward ones are judged by what is stored through them; loops are named") {
     const auto count = [](const WalkOutcome& o) {
-      return std::count_if(o.findings.begin(), o.findings.end(), [](const auto& f) { return f.id == "unpack.unsafe-link"; });
+      return std::count_if(o.findings.begin(), o.findings.end(),
+                           [](const auto& f) { return f.id == "unpack.unsafe-link"; });
     };
     Collect packaged;  // how packages ship alternatives: fine
     CHECK(count(walk(make_archive("ustar", {{"usr/bin/editor", "/etc/alternatives/editor", true},
