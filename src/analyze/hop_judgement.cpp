@@ -101,30 +101,6 @@ nlohmann::json side(const net::RedirectChain& chain) {
 
 }  // namespace
 
-std::shared_ptr<const HostStanding> JudgeMemo::host(const std::string& name) const {
-  std::lock_guard lock(mutex_);
-  const auto it = hosts_.find(name);
-  return it == hosts_.end() ? nullptr : it->second;
-}
-
-void JudgeMemo::remember(const std::string& name, std::shared_ptr<const HostStanding> standing) {
-  std::lock_guard lock(mutex_);
-  if (hosts_.size() >= kMaxEntries) hosts_.clear();
-  hosts_.emplace(name, std::move(standing));
-}
-
-std::shared_ptr<const CertificateBrands> JudgeMemo::certificate(const std::string& sha256) const {
-  std::lock_guard lock(mutex_);
-  const auto it = certificates_.find(sha256);
-  return it == certificates_.end() ? nullptr : it->second;
-}
-
-void JudgeMemo::remember(const std::string& sha256, std::shared_ptr<const CertificateBrands> brands) {
-  std::lock_guard lock(mutex_);
-  if (certificates_.size() >= kMaxEntries) certificates_.clear();
-  certificates_.emplace(sha256, std::move(brands));
-}
-
 HopJudge::HopJudge(const DomainContext& domain, const allowlist::Allowlist& allowlist, int fresh_days, std::int64_t now,
                    JudgeMemo* memo)
     : domain_(domain), allowlist_(allowlist), fresh_days_(fresh_days), now_(now), memo_(memo) {}

@@ -36,16 +36,39 @@ class JudgeMemo {
  public:
   static constexpr size_t kMaxEntries = 4096;  // per table
 
-  std::shared_ptr<const HostStanding> host(const std::string& name) const;
-  void remember(const std::string& name, std::shared_ptr<const HostStanding> standing);
+  std::shared_ptr<const HostStanding> host(const std::string& name) const { return hosts_.find(name); }
+  void remember(const std::string& name, std::shared_ptr<const HostStanding> standing) {
+    hosts_.put(name, std::move(standing));
+  }
   // By the certificate's SHA-256: its names are part of what is hashed.
-  std::shared_ptr<const CertificateBrands> certificate(const std::string& sha256) const;
-  void remember(const std::string& sha256, std::shared_ptr<const CertificateBrands> brands);
+  std::shared_ptr<const CertificateBrands> certificate(const std::string& sha256) const {
+    return certificates_.find(sha256);
+  }
+  void remember(const std::string& sha256, std::shared_ptr<const CertificateBrands> brands) {
+    certificates_.put(sha256, std::move(brands));
+  }
 
  private:
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const HostStanding>> hosts_;
-  std::unordered_map<std::string, std::shared_ptr<const CertificateBrands>> certificates_;
+  template <class Value>
+  class Table {
+   public:
+    std::shared_ptr<const Value> find(const std::string& key) const {
+      std::lock_guard lock(mutex_);
+      const auto it = entries_.find(key);
+      return it == entries_.end() ? nullptr : it->second;
+    }
+    void put(const std::string& key, std::shared_ptr<const Value> value) {
+      std::lock_guard lock(mutex_);
+      if (entries_.size() >= kMaxEntries) entries_.clear();
+      entries_.emplace(key, std::move(value));
+    }
+
+   private:
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, std::shared_ptr<const Value>> entries_;
+  };
+  Table<HostStanding> hosts_;
+  Table<CertificateBrands> certificates_;
 };
 
 // Turns a fetched redirect chain into findings: every hop's host through the domain

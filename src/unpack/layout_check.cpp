@@ -6,6 +6,7 @@
 #include "core/ascii_text.hpp"
 #include "core/text_safety.hpp"
 #include "pe/pe_image.hpp"
+#include "unpack/little_endian.hpp"
 
 namespace impostor::unpack {
 
@@ -45,8 +46,8 @@ std::optional<std::string> resource_damage(const pe::PeImage& pe, std::span<cons
   const auto at = pe.rva_to_offset(dir->rva);
   if (!at) return "resource directory RVA " + std::to_string(dir->rva) + " maps to no bytes of the file";
   if (*at + kDirectoryHeader > bytes.size()) return "resource directory header runs past the end of the file";
-  const size_t named = bytes[*at + 12] | (bytes[*at + 13] << 8);
-  const size_t ids = bytes[*at + 14] | (bytes[*at + 15] << 8);
+  const size_t named = le(bytes, *at + 12, 2);
+  const size_t ids = le(bytes, *at + 14, 2);
   if (*at + kDirectoryHeader + (named + ids) * kEntry > bytes.size())
     return "resource directory declares " + std::to_string(named + ids) + " entries, more than the file holds";
   return std::nullopt;

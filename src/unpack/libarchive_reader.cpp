@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "unpack/file_type.hpp"
+#include "unpack/little_endian.hpp"
 #include "unpack/zip_directory.hpp"
 
 namespace impostor::unpack {
@@ -110,12 +111,6 @@ bool all_zero(std::span<const uint8_t> b) {
   return std::all_of(b.begin(), b.end(), [](uint8_t c) { return c == 0; });
 }
 
-uint64_t le64(std::span<const uint8_t> b, size_t at) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v |= uint64_t{b[at + i]} << (8 * i);
-  return v;
-}
-
 // Whether a container read to its end had bytes outside its members and structure, where
 // a scan of the members alone would not look. Streamed formats say how far they read
 // (libarchive's count at the outermost filter: the stored bytes consumed); zip, 7z and
@@ -129,15 +124,15 @@ bool container_covered(archive* a, std::span<const uint8_t> bytes, std::string_v
   if (type == "7z") {
     constexpr size_t kStartHeader = 32;
     if (bytes.size() < kStartHeader) return false;
-    const uint64_t offset = le64(bytes, 12);
-    const uint64_t size = le64(bytes, 20);
+    const uint64_t offset = le(bytes, 12, 8);
+    const uint64_t size = le(bytes, 20, 8);
     if (offset > bytes.size() || size > bytes.size() - offset || kStartHeader + offset + size > bytes.size())
       return false;
     return all_zero(bytes.subspan(kStartHeader + offset + size));
   }
   if (type == "cab") {
     if (bytes.size() < 12) return false;
-    const uint64_t size = bytes[8] | (bytes[9] << 8) | (bytes[10] << 16) | (uint64_t{bytes[11]} << 24);
+    const uint64_t size = le(bytes, 8, 4);
     return size <= bytes.size() && all_zero(bytes.subspan(size));
   }
   const int filters = archive_filter_count(a);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/text_safety.hpp"
+#include "unpack/little_endian.hpp"
 
 namespace impostor::unpack {
 
@@ -13,12 +14,6 @@ constexpr size_t kEndRecord = 22;
 constexpr size_t kMaxComment = 65535;
 constexpr size_t kCentralHeader = 46;
 constexpr uint64_t kMaxEntriesWalked = 200'000;  // above the walker's member limit
-
-uint64_t le(std::span<const uint8_t> b, size_t at, size_t width) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < width; ++i) v |= uint64_t{b[at + i]} << (8 * i);
-  return v;
-}
 
 bool has(std::span<const uint8_t> b, uint64_t at, uint64_t len) { return at <= b.size() && len <= b.size() - at; }
 
