@@ -100,6 +100,8 @@ struct MemberResult {
   bool scanned_through_members = false;  // a covered archive: hashed, its members scanned
   std::vector<core::Finding> findings;
   std::optional<SignedFile> signature;  // for the types that carry one
+  // An archive is digested while the walker reads it, and judged once both are done.
+  bool digested = false, read = false;
 };
 
 // Hands each member to the pool; results land in a deque (stable addresses) by visit order.
@@ -115,14 +117,12 @@ class ScanningVisitor final : public unpack::MemberVisitor {
       std::lock_guard lock(mutex_);
       results_.push_back({member, {}, {}, {}, {}, {}});
       slot = &results_.back();
-      // An archive waits until the walker has read it: if its members covered it, a YARA
-      // pass over its own bytes would only scan the same bytes again (or compressed noise).
-      if (member.archive) {
-        pending_[member.blob.get()] = slot;
-        return;
-      }
+      // An archive's YARA pass waits until the walker has read it: if its members covered
+      // it, a pass over its own bytes would only scan the same bytes again (or compressed
+      // noise). Its digest need not wait: it runs beside the walk instead of after it.
+      if (member.archive) pending_[member.blob.get()] = slot;
     }
-    submit(slot);
+    submit(slot, member.archive ? Step::digest : Step::whole);
   }
 
   void archive_read(const unpack::Member& member, bool covered) override {
@@ -133,36 +133,52 @@ class ScanningVisitor final : public unpack::MemberVisitor {
       if (it == pending_.end()) return;
       slot = it->second;
       pending_.erase(it);
+      slot->scanned_through_members = covered;
+      slot->read = true;
+      if (!slot->digested) return;  // the digest task finishes the member
     }
-    slot->scanned_through_members = covered;
-    submit(slot);
+    submit(slot, Step::judge);
   }
 
   std::deque<MemberResult>& results() { return results_; }
 
  private:
-  void submit(MemberResult* slot) {
-    pool_.submit([this, slot](size_t worker) {
+  enum class Step { whole, digest, judge };
+
+  void submit(MemberResult* slot, Step step) {
+    pool_.submit([this, slot, step](size_t worker) {
       // A failure on one member is a finding on that member; the rest of the scan goes on.
       try {
-        scan(*slot, worker);
+        if (step != Step::judge) digest(*slot);
+        bool judge_now = step != Step::digest;
+        if (step == Step::digest) {
+          std::lock_guard lock(mutex_);
+          slot->digested = true;
+          judge_now = slot->read;
+        }
+        if (judge_now) judge(*slot, worker);
       } catch (const std::exception& e) {
+        std::lock_guard lock(mutex_);
         slot->findings.push_back({"scan.error",
                                   core::Severity::low,
                                   std::string("Scanning failed: ") + e.what(),
                                   {{"member", slot->member.path}},
                                   slot->member.path});
-        slot->member.blob.reset();
+        // A failed digest still lets the walk settle the archive: archive_read then
+        // judges it; if the walk already has, there is nothing left to wait for.
+        if (step == Step::digest) slot->digested = true;
+        if (step != Step::digest || slot->read) slot->member.blob.reset();
       }
     });
   }
 
-  void scan(MemberResult& r, size_t worker) {
-    const auto bytes = r.member.blob->bytes();
-    scan::PageRelease release;
-    if (r.member.blob->spilled())
-      release = [blob = r.member.blob.get()](std::span<const uint8_t> part) { blob->release(part); };
-    const auto d = scan::digest(bytes, release);
+  static scan::PageRelease releaser(const MemberResult& r) {
+    if (!r.member.blob->spilled()) return {};
+    return [blob = r.member.blob.get()](std::span<const uint8_t> part) { blob->release(part); };
+  }
+
+  void digest(MemberResult& r) {
+    const auto d = scan::digest(r.member.blob->bytes(), releaser(r));
     r.sha256 = d.sha256;
     r.md5 = d.md5;
     if (const auto* bad = bad_.find(d.sha256))
@@ -177,17 +193,21 @@ class ScanningVisitor final : public unpack::MemberVisitor {
                             "Known genuine file: " + good->description,
                             {{"sha256", d.sha256}, {"list", good->source}},
                             r.member.path});
+  }
+
+  void judge(MemberResult& r, size_t worker) {
+    const auto bytes = r.member.blob->bytes();
     if (worker < scanners_.size() && scanners_[worker] && !r.scanned_through_members) {
       const size_t slash = r.member.name.find_last_of("/\\");
       scan::ScanContext ctx{slash == std::string::npos ? r.member.name : r.member.name.substr(slash + 1),
                             r.member.path,
                             lower_extension(r.member.name),
                             r.member.type,
-                            d.md5,
+                            r.md5,
                             {},
                             {},
                             r.member.depth};
-      auto found = scanners_[worker]->scan(bytes, ctx, release);
+      auto found = scanners_[worker]->scan(bytes, ctx, releaser(r));
       r.findings.insert(r.findings.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
     if (trust_) {

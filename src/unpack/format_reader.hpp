@@ -44,7 +44,9 @@ class MemberSink {
   // byte, which every C string API cuts): reported as `unpack.unsafe-name`.
   virtual void hidden_name(std::string_view /*shown*/, std::string_view /*reason*/) {}
   // The reader is done with this part of the container's bytes (a streaming read moved
-  // past it): a container spilled to disk gives those pages back (Blob::release).
+  // past it): a container spilled to disk gives those pages back (Blob::release). The
+  // one call that may come from a reader's own thread (ReadAheadDecoder): keep it free of
+  // walk state.
   virtual void consumed(std::span<const uint8_t> /*part*/) {}
 };
 

@@ -10,6 +10,8 @@
 
 #include "unpack/file_type.hpp"
 #include "unpack/little_endian.hpp"
+#include "unpack/read_ahead_decoder.hpp"
+#include "unpack/windowed_source.hpp"
 #include "unpack/zip_directory.hpp"
 
 namespace impostor::unpack {
@@ -58,55 +60,6 @@ class Utf8NamesForThisThread {
   locale_t previous_ = nullptr;
 };
 
-// The container's bytes handed to libarchive a window at a time instead of all at once
-// (archive_read_open_memory), so the reader knows how far libarchive has got and can give
-// the pages behind it back. Zero-copy like the memory reader; seeks (zip, 7z) go anywhere,
-// and pages given back fault in again from the page cache if read twice.
-struct WindowedSource {
-  static constexpr size_t kWindow = size_t{1} << 20;
-  static constexpr size_t kReleaseEvery = size_t{16} << 20;
-
-  std::span<const uint8_t> bytes;
-  MemberSink& sink;
-  size_t pos = 0;
-  size_t released_to = 0;
-
-  void release_behind() {
-    // Everything before the block libarchive is about to get has been consumed or copied.
-    // After a seek back (zip reads its directory at the end first) count from there.
-    if (pos < released_to) released_to = pos;
-    if (pos > released_to + kReleaseEvery) {
-      sink.consumed(bytes.subspan(released_to, pos - released_to));
-      released_to = pos;
-    }
-  }
-  static la_ssize_t read(archive* /*a*/, void* self, const void** buffer) {
-    auto* s = static_cast<WindowedSource*>(self);
-    s->release_behind();
-    const size_t n = std::min(kWindow, s->bytes.size() - std::min(s->pos, s->bytes.size()));
-    *buffer = s->bytes.data() + std::min(s->pos, s->bytes.size());
-    s->pos += n;
-    return static_cast<la_ssize_t>(n);
-  }
-  static la_int64_t skip(archive* /*a*/, void* self, la_int64_t request) {
-    auto* s = static_cast<WindowedSource*>(self);
-    const auto n = std::min<uint64_t>(static_cast<uint64_t>(std::max<la_int64_t>(request, 0)),
-                                      s->bytes.size() - std::min(s->pos, s->bytes.size()));
-    s->pos += static_cast<size_t>(n);
-    return static_cast<la_int64_t>(n);
-  }
-  static la_int64_t seek(archive* /*a*/, void* self, la_int64_t offset, int whence) {
-    auto* s = static_cast<WindowedSource*>(self);
-    const la_int64_t base = whence == SEEK_SET   ? 0
-                            : whence == SEEK_CUR ? static_cast<la_int64_t>(s->pos)
-                                                 : static_cast<la_int64_t>(s->bytes.size());
-    const la_int64_t target = base + offset;
-    if (target < 0 || static_cast<uint64_t>(target) > s->bytes.size()) return ARCHIVE_FATAL;
-    s->pos = static_cast<size_t>(target);
-    return target;
-  }
-};
-
 bool all_zero(std::span<const uint8_t> b) {
   return std::all_of(b.begin(), b.end(), [](uint8_t c) { return c == 0; });
 }
@@ -142,6 +95,56 @@ bool container_covered(archive* a, std::span<const uint8_t> bytes, std::string_v
   return all_zero(bytes.subspan(static_cast<size_t>(consumed)));
 }
 
+// The walker's sink takes at most 64 KiB at a time, so its per-member and total limits
+// stop a member within 64 KiB of the line whatever block sizes a format hands over.
+constexpr size_t kSinkPiece = size_t{64} * 1024;
+
+bool deliver(MemberSink& sink, Blob& blob, std::span<const uint8_t> bytes) {
+  for (size_t off = 0; off < bytes.size(); off += kSinkPiece)
+    if (!sink.data(blob, bytes.subspan(off, std::min(kSinkPiece, bytes.size() - off)))) return false;
+  return true;
+}
+
+bool deliver_zeros(MemberSink& sink, Blob& blob, uint64_t count) {
+  static const std::array<uint8_t, kSinkPiece> kZeros{};
+  for (uint64_t left = count; left > 0;) {
+    const auto n = static_cast<size_t>(std::min<uint64_t>(left, kSinkPiece));
+    if (!sink.data(blob, std::span(kZeros.data(), n))) return false;
+    left -= n;
+  }
+  return true;
+}
+
+// A single compressed stream: one member, decoded on a thread of its own while this
+// thread copies, spills and hands on what it has already decoded.
+ReadResult read_single_stream(std::span<const uint8_t> bytes, std::string_view type, std::string_view container_name,
+                              MemberSink& sink) {
+  ReadResult result;
+  ReadAheadDecoder decoder(bytes, sink);
+  const auto start = decoder.start();
+  if (start == ReadAheadDecoder::Start::member) {
+    MemberHeader header;
+    header.name = stream_member_name(container_name);
+    ++result.members;
+    auto blob = sink.begin(header);
+    if (blob) {
+      for (auto chunk = decoder.next(); !chunk.empty(); chunk = decoder.next())
+        if (!deliver(sink, *blob, chunk)) break;
+    }
+    const auto end = decoder.finish();
+    result.corrupt = end.corrupt;
+    result.error = end.error;
+    sink.end(header, std::move(blob));
+    if (end.reached_end && !end.corrupt) result.covered = container_covered(decoder.handle(), bytes, type, 1);
+    return result;
+  }
+  const auto end = decoder.finish();
+  result.corrupt = end.corrupt;
+  result.error = end.error;
+  if (end.reached_end && !end.corrupt) result.covered = container_covered(decoder.handle(), bytes, type, 0);
+  return result;
+}
+
 }  // namespace
 
 int LibarchiveReader::bid(std::string_view type, std::span<const uint8_t> /*bytes*/) const {
@@ -150,6 +153,7 @@ int LibarchiveReader::bid(std::string_view type, std::span<const uint8_t> /*byte
 
 ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_view type,
                                   std::string_view container_name, MemberSink& sink) const {
+  if (is_single_stream(type)) return read_single_stream(bytes, type, container_name, sink);
   ReadResult result;
   const Utf8NamesForThisThread utf8_names;
   std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
@@ -158,30 +162,15 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     result.error = "libarchive: out of memory";
     return result;
   }
-  const bool single = is_single_stream(type);
   archive_read_support_filter_all(a.get());
-  if (single) {
-    // A compressed stream is always one member, its decompressed bytes, which the walker
-    // then opens in turn (x.tar.xz!/x.tar!/...). Letting libarchive guess a format inside
-    // the stream instead would read 1 KiB of zeros as a complete empty tar, or text as an
-    // mtree, and never look at what follows: a hiding place.
-    archive_read_support_format_raw(a.get());
-    archive_read_support_format_empty(a.get());
-  } else {
-    archive_read_support_format_all(a.get());
-  }
+  archive_read_support_format_all(a.get());
   WindowedSource source{bytes, sink};
-  archive_read_set_callback_data(a.get(), &source);
-  archive_read_set_read_callback(a.get(), WindowedSource::read);
-  archive_read_set_skip_callback(a.get(), WindowedSource::skip);
-  archive_read_set_seek_callback(a.get(), WindowedSource::seek);
-  if (archive_read_open1(a.get()) != ARCHIVE_OK) {
+  if (source.open(a.get()) != ARCHIVE_OK) {
     result.corrupt = true;
     result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "cannot open";
     return result;
   }
 
-  std::array<uint8_t, size_t{64} * 1024> buffer{};
   archive_entry* entry = nullptr;
   bool unreadable = false;  // past a hard error libarchive cannot go on
   uint64_t headers_read = 0;
@@ -208,10 +197,8 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     MemberHeader header;
     const char* path = archive_entry_pathname_utf8(entry);
     if (path == nullptr) path = archive_entry_pathname(entry);
-    const bool raw = archive_format(a.get()) == ARCHIVE_FORMAT_RAW;
-    header.name = raw ? stream_member_name(container_name)
-                      : (path != nullptr && *path != '\0' ? path : "(unnamed #" + std::to_string(result.members) + ")");
-    header.name_unreadable = !raw && (path == nullptr || archive_entry_pathname_utf8(entry) == nullptr);
+    header.name = path != nullptr && *path != '\0' ? path : "(unnamed #" + std::to_string(result.members) + ")";
+    header.name_unreadable = path == nullptr || archive_entry_pathname_utf8(entry) == nullptr;
     header.encrypted = archive_entry_is_encrypted(entry) != 0;
     if (file_type == AE_IFLNK) {
       header.symlink = true;
@@ -225,28 +212,44 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     auto blob = sink.begin(header);
     // ar archives written in deterministic mode store no file type (0): still a file.
     if (blob && (file_type == AE_IFREG || file_type == 0)) {
+      // Blocks straight from libarchive's buffer (or from the container's own bytes, for
+      // a tar or cpio that is not compressed): one copy fewer than archive_read_data.
+      uint64_t delivered = 0;
       while (true) {
-        const la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
-        if (n == 0) break;
-        if (n < 0) {
-          // A warning while reading data is a checksum that does not match (zip's CRC,
-          // 7z's, a gzip trailer): the member is damaged or was altered after packing.
-          // What was read is still scanned and the archive read on.
-          if (n == ARCHIVE_WARN) {
-            if (!result.corrupt) {
-              result.corrupt = true;
-              result.error =
-                  archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "checksum mismatch";
-            }
-            continue;
-          }
+        const void* block = nullptr;
+        size_t size = 0;
+        la_int64_t offset = 0;
+        const int status = archive_read_data_block(a.get(), &block, &size, &offset);
+        if (status == ARCHIVE_EOF) break;
+        if (status < ARCHIVE_WARN) {
           result.corrupt = true;
           result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "damaged data";
           unreadable = true;
           break;
         }
-        if (!sink.data(*blob, std::span(buffer.data(), static_cast<size_t>(n)))) break;
+        // A warning while reading data is a checksum that does not match (zip's CRC,
+        // 7z's, a gzip trailer): the member is damaged or was altered after packing.
+        // What was read (zip hands the last block over with the warning) is still
+        // scanned and the archive read on.
+        if (status == ARCHIVE_WARN && !result.corrupt) {
+          result.corrupt = true;
+          result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "checksum mismatch";
+        }
+        if (block == nullptr || size == 0) continue;
+        // A sparse member's holes read as zeros; a block behind what was delivered (never
+        // written by a sane archiver) only adds what is new.
+        const auto at = static_cast<uint64_t>(std::max<la_int64_t>(offset, 0));
+        if (at > delivered && !deliver_zeros(sink, *blob, at - delivered)) break;
+        delivered = std::max(delivered, at);
+        const uint64_t skip = std::min<uint64_t>(delivered - at, size);
+        const std::span<const uint8_t> fresh(static_cast<const uint8_t*>(block) + skip, size - skip);
+        if (!deliver(sink, *blob, fresh)) break;
+        delivered += fresh.size();
       }
+      // A sparse member that ends in a hole: its blocks stop before its size does.
+      if (!unreadable && archive_entry_sparse_count(entry) > 0 && header.declared_size &&
+          *header.declared_size > delivered)
+        deliver_zeros(sink, *blob, *header.declared_size - delivered);
     }
     sink.end(header, std::move(blob));
     if (unreadable) break;

@@ -351,3 +351,97 @@ TEST_CASE("container metadata is kept bounded, valid UTF-8, and reported once pe
     }
   CHECK(reported == 1);
 }
+
+TEST_CASE("a compressed stream is decoded ahead of the walker: whole, cut by a limit, or damaged") {
+  // More than the decoder's four 1 MiB chunks, so it must wait for the walker to catch up;
+  // varied enough that xz cannot shrink it to nothing.
+  std::string payload(6 << 20, '\0');
+  uint32_t x = 2463534242U;
+  for (auto& ch : payload) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    ch = static_cast<char>('a' + x % 8);
+  }
+  const auto xz = make_archive("raw", {{"data", payload}}, "xz");
+  REQUIRE(detect_file_type({reinterpret_cast<const uint8_t*>(xz.data()), xz.size()}) == "xz");
+  const auto bytes_of = [](const Member& m) {
+    const auto b = m.blob->bytes();
+    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+  };
+  SUBCASE("whole") {
+    Collect c;
+    const auto o = walk(xz, c);
+    CHECK_FALSE(has(o, "unpack.corrupt"));
+    const auto* m = c.find("top!/top~");
+    REQUIRE(m != nullptr);
+    CHECK(bytes_of(*m) == payload);
+    CHECK(c.archives.at("top") == true);
+  }
+  SUBCASE("cut by the member limit: no hang, the start kept") {
+    Collect c;
+    WalkLimits l;
+    l.max_member_bytes = 1 << 20;
+    const auto o = walk(xz, c, l);
+    CHECK(has(o, "limits.member-bytes"));
+    const auto* m = c.find("top!/top~");
+    REQUIRE(m != nullptr);
+    CHECK(bytes_of(*m) == payload.substr(0, m->size));
+    CHECK(c.archives.at("top") == false);
+  }
+  SUBCASE("truncated: the decoded start is kept and the damage named") {
+    Collect c;
+    const auto o = walk(xz.substr(0, xz.size() / 2), c);
+    CHECK(has(o, "unpack.corrupt"));
+    const auto* m = c.find("top!/top~");
+    REQUIRE(m != nullptr);
+    CHECK(m->size > 0);
+    CHECK(bytes_of(*m) == payload.substr(0, m->size));
+  }
+  SUBCASE("bit-flipped") {
+    auto flipped = xz;
+    flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x55);
+    Collect c;
+    const auto o = walk(flipped, c);
+    CHECK(has(o, "unpack.corrupt"));
+  }
+  SUBCASE("not a stream at all behind the magic") {
+    Collect c;
+    const auto o = walk(xz.substr(0, 12) + std::string(100, 'z'), c);
+    CHECK(has(o, "unpack.corrupt"));
+  }
+}
+
+TEST_CASE("sparse members read back with their holes as zeros") {
+  // A pax sparse file: 4 KiB of data at 1 MiB in a 3 MiB file, the rest holes.
+  archive* a = archive_write_new();
+  REQUIRE(archive_write_set_format_pax(a) == ARCHIVE_OK);
+  std::string out(8 << 20, '\0');
+  size_t used = 0;
+  REQUIRE(archive_write_open_memory(a, out.data(), out.size(), &used) == ARCHIVE_OK);
+  archive_entry* entry = archive_entry_new();
+  archive_entry_set_pathname(entry, "sparse.bin");
+  archive_entry_set_filetype(entry, AE_IFREG);
+  archive_entry_set_perm(entry, 0644);
+  archive_entry_set_size(entry, 3 << 20);
+  archive_entry_sparse_add_entry(entry, 1 << 20, 4096);
+  REQUIRE(archive_write_header(a, entry) == ARCHIVE_OK);
+  // The writer takes the whole logical content and stores only the data regions.
+  const std::string data(4096, 'D');
+  std::string expected(3 << 20, '\0');
+  expected.replace(1 << 20, 4096, data);
+  archive_write_data(a, expected.data(), expected.size());
+  archive_entry_free(entry);
+  archive_write_close(a);
+  archive_write_free(a);
+  out.resize(used);
+
+  Collect c;
+  walk(out, c);
+  const auto* m = c.find("top!/sparse.bin");
+  REQUIRE(m != nullptr);
+  CHECK(m->size == (3U << 20));
+  CHECK(used < (1U << 20));  // stored sparse, not as 3 MiB
+  const auto b = m->blob->bytes();
+  CHECK(std::string(reinterpret_cast<const char*>(b.data()), b.size()) == expected);
+}
