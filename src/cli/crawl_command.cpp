@@ -164,9 +164,6 @@ int run_crawl(const CommonOptions& given, CrawlOptions& options) {
   std::atomic<bool> failed{false};
   std::string failure;
 
-  // jsonl needs of a report, once rendered, only what the history and the tally read: the
-  // rest is moved into its JSON rather than copied.
-  const bool render_by_move = common.format == OutputFormat::jsonl;
   auto worker = [&] {
     while (!failed) {
       auto next = feed.next();
@@ -199,19 +196,7 @@ int run_crawl(const CommonOptions& given, CrawlOptions& options) {
       for (const auto& a : report.artifacts)
         if (a.contains("sha256") && a["sha256"].is_string()) hashes.push_back(a["sha256"].get<std::string>());
       // Rendered once, here on this worker, so the lock below only covers the commit and the write.
-      std::string line;
-      if (render_by_move) {
-        core::Report kept;
-        kept.target.kind = report.target.kind;
-        kept.verdict = report.verdict;
-        kept.score = report.score;
-        kept.findings.reserve(report.findings.size());
-        for (const auto& f : report.findings) kept.findings.push_back({f.id, f.severity, {}, {}, f.location});
-        line = report::dump_json(report::to_json(std::move(report)), -1);
-        report = std::move(kept);
-      } else {
-        line = report::dump_json(report::to_json(report), -1);
-      }
+      const std::string line = report::compact_json(report);
       std::lock_guard lock(out_mutex);
       try {
         // Committed before it is written out: a kill between the two loses no result

@@ -49,7 +49,7 @@ void ReportWriter::add(core::Report report) {
     return;
   }
   if (options_.format == OutputFormat::jsonl) {
-    *out_ << report::dump_json(report::to_json(std::move(report)), -1) << '\n';
+    *out_ << report::compact_json(report) << '\n';
     if (flush_each_) out_->flush();
     return;
   }

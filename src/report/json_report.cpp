@@ -125,7 +125,116 @@ void append_compact(std::string& out, const nlohmann::json& value) {
   out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+void append_string(std::string& out, std::string_view text) {
+  if (plain_ascii(text)) {
+    out += '"';
+    out += text;
+    out += '"';
+  } else {
+    out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
+// The merged "target" object: kind and input beside the details, in the key order a
+// std::map-backed json object has (details that spell "kind" or "input" are dropped,
+// as to_json drops them).
+void append_target(std::string& out, const core::Target& target) {
+  out += '{';
+  bool first = true;
+  const auto key = [&](std::string_view k) {
+    if (!first) out += ',';
+    first = false;
+    append_string(out, k);
+    out += ':';
+  };
+  bool input_done = false, kind_done = false;
+  const auto fixed_before = [&](std::string_view next) {
+    if (!input_done && std::string_view("input") < next) {
+      key("input");
+      append_string(out, target.input);
+      input_done = true;
+    }
+    if (!kind_done && std::string_view("kind") < next) {
+      key("kind");
+      append_string(out, core::to_string(target.kind));
+      kind_done = true;
+    }
+  };
+  if (target.details.is_object()) {
+    for (const auto& [k, v] : target.details.get_ref<const nlohmann::json::object_t&>()) {
+      if (k == "kind" || k == "input") continue;
+      fixed_before(k);
+      key(k);
+      append_compact(out, v);
+    }
+  }
+  if (!input_done) {
+    key("input");
+    append_string(out, target.input);
+  }
+  if (!kind_done) {
+    key("kind");
+    append_string(out, core::to_string(target.kind));
+  }
+  out += '}';
+}
+
 }  // namespace
+
+// Written straight from the report: building the nlohmann tree first (to_json) cost more
+// than writing it out, for the one line per name or URL that bulk runs print. The keys go
+// in the order to_json's std::map objects give them, so both paths print the same bytes
+// (tests/unit/report_formats_test.cpp holds them to it).
+std::string compact_json(const core::Report& report) {
+  std::string out;
+  out.reserve(4096);
+  out += "{\"artifacts\":";
+  append_compact(out, report.artifacts);
+  out += ",\"elapsed_ms\":";
+  append_integer(out, report.elapsed_ms);
+  out += ",\"errors\":[";
+  for (size_t i = 0; i < report.errors.size(); ++i) {
+    if (i > 0) out += ',';
+    append_string(out, report.errors[i]);
+  }
+  out += "],\"findings\":[";
+  for (size_t i = 0; i < report.findings.size(); ++i) {
+    const auto& f = report.findings[i];
+    if (i > 0) out += ',';
+    out += "{\"evidence\":";
+    append_compact(out, f.evidence);
+    out += ",\"id\":";
+    append_string(out, f.id);
+    out += ",\"location\":";
+    append_string(out, f.location);
+    out += ",\"severity\":";
+    append_string(out, core::to_string(f.severity));
+    out += ",\"summary\":";
+    append_string(out, f.summary);
+    out += '}';
+  }
+  out += "],\"hops\":";
+  append_compact(out, report.hops);
+  out += ",\"page\":";
+  append_compact(out, report.page);
+  out += ",\"schema\":";
+  append_string(out, kSchema);
+  out += ",\"score\":";
+  append_integer(out, report.score);
+  out += ",\"target\":";
+  append_target(out, report.target);
+  out += ",\"tool\":{\"name\":\"impostor\",\"version\":";
+  append_string(out, core::kVersion);
+  out += "},\"vendor\":";
+  if (report.vendor.empty())
+    out += "null";
+  else
+    append_string(out, report.vendor);
+  out += ",\"verdict\":";
+  append_string(out, core::to_string(report.verdict));
+  out += '}';
+  return out;
+}
 
 std::string dump_json(const nlohmann::json& value, int indent) {
   if (indent >= 0) return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);

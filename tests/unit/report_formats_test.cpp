@@ -11,6 +11,7 @@
 
 #include "report/csv_report.hpp"
 #include "report/html_report.hpp"
+#include "report/json_report.hpp"
 #include "report/sarif_report.hpp"
 
 using namespace impostor;
@@ -547,5 +548,47 @@ TEST_CASE("report format html file") {
     file << html;
     file.close();
     REQUIRE(file.good());
+  }
+}
+
+TEST_CASE("report format jsonl: compact_json writes the bytes of dump_json(to_json()) without the tree") {
+  const auto& h = hostile();
+  std::vector<core::Report> reports;
+  reports.emplace_back();  // empty: every section still present
+  core::Report domain;
+  domain.target = {core::TargetKind::domain, "ZOOM-download.com",
+                   json{{"ascii", "zoom-download.com"}, {"unicode", "zoom-download.com"}, {"registrable", "x.com"}}};
+  domain.verdict = core::Verdict::suspicious;
+  domain.score = 70;
+  domain.vendor = "zoom";
+  domain.findings.push_back({"domain.combosquat", core::Severity::high, "Brand joined with a word",
+                             json{{"vendor", "zoom"}, {"word", "download"}, {"distance", 0}}, "zoom-download.com"});
+  reports.push_back(domain);
+  core::Report odd;  // details around, before and after "input"/"kind", and keys that spell them
+  odd.target = {core::TargetKind::url, "https://zoom.us@evil.example/\x01" + h.rlo + "\xFF",
+                json{{"aaa", 1},
+                     {"input", "shadowed"},
+                     {"j", true},
+                     {"kind", "shadowed"},
+                     {"zzz", nullptr},
+                     {"\xC3\xA9t\xC3\xA9", 2.5},
+                     {"\xFF", "bad key"},
+                     {"k", json::array({1, -2, "x"})}}};
+  odd.verdict = core::Verdict::malicious;
+  odd.score = -1;
+  odd.findings.push_back({"page.scam", core::Severity::critical, h.script_title + h.line_sep,
+                          json{{"quote", h.img_member}, {"nested", json{{"b", h.controls}, {"a", h.hyperlink}}}},
+                          h.js_url + "\xC0"});
+  odd.findings.push_back({"x", core::Severity::info, "", json(nullptr), ""});
+  odd.hops = json::array({json{{"url", "https://evil.example/"}, {"status", 302}}});
+  odd.page = json{{"title", h.para_sep}, {"bytes", 12345678901234LL}};
+  odd.artifacts = json::array({json{{"path", "a.zip!/\xFE"}, {"size", 18446744073709551615ULL}}});
+  odd.errors = {"timeout", "bad \"quote\" \\ slash", std::string("nul\0byte", 8)};
+  odd.elapsed_ms = 1234;
+  reports.push_back(odd);
+  for (const auto& r : reports) {
+    const std::string direct = report::compact_json(r);
+    CHECK(direct == report::dump_json(report::to_json(r), -1));
+    CHECK(json::accept(direct));
   }
 }
