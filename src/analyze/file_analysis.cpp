@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -48,6 +49,7 @@ std::shared_ptr<unpack::Blob> read_input(const std::string& path, const unpack::
     return nullptr;
   }
   FdCloser closer{fd};
+  uint64_t input_size = 0;
   if (!stdin_input) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
@@ -58,10 +60,15 @@ std::shared_ptr<unpack::Blob> read_input(const std::string& path, const unpack::
       error = std::string("not scanned: ") + kind_of(st.st_mode);
       return nullptr;
     }
+    input_size = static_cast<uint64_t>(st.st_size);
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
   }
-  auto blob = std::make_shared<unpack::Blob>(limits.spill_at);
+  // A large input goes straight to an unlinked temporary copy: the walk reads it through
+  // a mapping whose pages it gives back as it goes, instead of holding all of it in
+  // memory beside the members it expands into (a 61 MB .deb held 61 MB for the whole walk).
+  constexpr uint64_t kInputInMemory = uint64_t{8} << 20;
+  auto blob = std::make_shared<unpack::Blob>(input_size > kInputInMemory ? 0 : limits.spill_at);
   std::array<uint8_t, 1 << 16> buffer{};
   while (true) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
@@ -102,6 +109,7 @@ struct MemberResult {
   std::optional<SignedFile> signature;  // for the types that carry one
   // An archive is digested while the walker reads it, and judged once both are done.
   bool digested = false, read = false;
+  uint64_t held_bytes = 0;  // of the in-memory budget, until the blob is let go
 };
 
 // Hands each member to the pool; results land in a deque (stable addresses) by visit order.
@@ -114,9 +122,17 @@ class ScanningVisitor final : public unpack::MemberVisitor {
   void visit(const unpack::Member& member) override {
     MemberResult* slot = nullptr;
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      // Members wait in memory for a worker; bounding how many only by count would let
+      // six 64 MiB members sit there at once. The walker waits here for room instead.
+      // Archives are not counted: the walk needs them until it has read them, and waiting
+      // on them would wait on itself. Spilled members are file pages given back as read.
+      const uint64_t weight = member.archive || member.blob->spilled() ? 0 : member.blob->size();
+      room_.wait(lock, [&] { return held_bytes_ == 0 || held_bytes_ + weight <= kHeldBudget; });
+      held_bytes_ += weight;
       results_.push_back({member, {}, {}, {}, {}, {}});
       slot = &results_.back();
+      slot->held_bytes = weight;
       // An archive's YARA pass waits until the walker has read it: if its members covered
       // it, a pass over its own bytes would only scan the same bytes again (or compressed
       // noise). Its digest need not wait: it runs beside the walk instead of after it.
@@ -158,7 +174,7 @@ class ScanningVisitor final : public unpack::MemberVisitor {
         }
         if (judge_now) judge(*slot, worker);
       } catch (const std::exception& e) {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         slot->findings.push_back({"scan.error",
                                   core::Severity::low,
                                   std::string("Scanning failed: ") + e.what(),
@@ -167,7 +183,7 @@ class ScanningVisitor final : public unpack::MemberVisitor {
         // A failed digest still lets the walk settle the archive: archive_read then
         // judges it; if the walk already has, there is nothing left to wait for.
         if (step == Step::digest) slot->digested = true;
-        if (step != Step::digest || slot->read) slot->member.blob.reset();
+        if (step != Step::digest || slot->read) let_go(*slot, lock);
       }
     });
   }
@@ -214,7 +230,15 @@ class ScanningVisitor final : public unpack::MemberVisitor {
       r.signature = check_signature(r.member.path, r.member.name, r.member.type, bytes, *trust_);
       if (r.signature) r.signature->depth = r.member.depth;
     }
-    r.member.blob.reset();  // memory goes back as soon as the member is judged
+    std::unique_lock lock(mutex_);
+    let_go(r, lock);  // memory goes back as soon as the member is judged
+  }
+
+  void let_go(MemberResult& r, std::unique_lock<std::mutex>& /*held*/) {
+    r.member.blob.reset();
+    held_bytes_ -= r.held_bytes;
+    r.held_bytes = 0;
+    room_.notify_all();
   }
 
   core::WorkerPool& pool_;
@@ -222,7 +246,10 @@ class ScanningVisitor final : public unpack::MemberVisitor {
   const scan::HashList& good_;
   const scan::HashList& bad_;
   const sign::TrustStore* trust_;
+  static constexpr uint64_t kHeldBudget = uint64_t{64} << 20;
   std::mutex mutex_;
+  std::condition_variable room_;
+  uint64_t held_bytes_ = 0;
   std::deque<MemberResult> results_;
   std::map<const unpack::Blob*, MemberResult*> pending_;
 };

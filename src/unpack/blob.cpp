@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -35,8 +36,41 @@ std::string temp_dir() {
 Blob::Blob(size_t spill_at) : spill_at_(spill_at) {}
 
 Blob::~Blob() {
+  free_memory();
   if (map_ != nullptr) ::munmap(map_, size_);
   if (fd_ >= 0) ::close(fd_);
+}
+
+void Blob::free_memory() {
+  if (mapping_ != nullptr) ::munmap(mapping_, mapping_capacity_);
+  mapping_ = nullptr;
+  mapping_size_ = mapping_capacity_ = 0;
+  small_.clear();
+  small_.shrink_to_fit();
+}
+
+bool Blob::grow_mapping(size_t needed) {
+  static const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const auto round = [](size_t n) { return (n + page - 1) / page * page; };
+  if (mapping_ == nullptr) {
+    const size_t capacity = round(std::max(needed, 2 * kSmallBytes));
+    void* m = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return false;
+    mapping_ = static_cast<uint8_t*>(m);
+    mapping_capacity_ = capacity;
+    std::memcpy(mapping_, small_.data(), small_.size());
+    mapping_size_ = small_.size();
+    small_.clear();
+    small_.shrink_to_fit();
+    return true;
+  }
+  if (needed <= mapping_capacity_) return true;
+  const size_t capacity = round(std::max(needed, 2 * mapping_capacity_));
+  void* m = ::mremap(mapping_, mapping_capacity_, capacity, MREMAP_MAYMOVE);
+  if (m == MAP_FAILED) return false;
+  mapping_ = static_cast<uint8_t*>(m);
+  mapping_capacity_ = capacity;
+  return true;
 }
 
 bool Blob::append(std::span<const uint8_t> bytes) {
@@ -44,26 +78,32 @@ bool Blob::append(std::span<const uint8_t> bytes) {
     error_ = "append after seal";
     return false;
   }
-  if (fd_ < 0 && memory_.size() + bytes.size() > spill_at_) {
+  if (fd_ < 0 && memory_size() + bytes.size() > spill_at_) {
     fd_ = ::open(temp_dir().c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd_ < 0) {
       error_ = std::string("cannot create an unlinked temporary file: ") + std::strerror(errno);
       return false;
     }
-    if (!write_all(fd_, memory_.data(), memory_.size())) {
+    if (!write_all(fd_, memory_data(), memory_size())) {
       error_ = std::string("cannot write the temporary file: ") + std::strerror(errno);
       return false;
     }
-    memory_.clear();
-    memory_.shrink_to_fit();
+    free_memory();
   }
   if (fd_ >= 0) {
     if (!write_all(fd_, bytes.data(), bytes.size())) {
       error_ = std::string("cannot write the temporary file: ") + std::strerror(errno);
       return false;
     }
+  } else if (mapping_ == nullptr && small_.size() + bytes.size() <= kSmallBytes) {
+    small_.append(bytes.data(), bytes.size());
   } else {
-    memory_.append(bytes.data(), bytes.size());
+    if (!grow_mapping(memory_size() + bytes.size())) {
+      error_ = std::string("cannot grow a member in memory: ") + std::strerror(errno);
+      return false;
+    }
+    if (!bytes.empty()) std::memcpy(mapping_ + mapping_size_, bytes.data(), bytes.size());
+    mapping_size_ += bytes.size();
   }
   size_ += bytes.size();
   return true;
@@ -86,7 +126,8 @@ bool Blob::seal() {
 std::span<const uint8_t> Blob::bytes() const {
   if (fd_ >= 0)
     return map_ == nullptr ? std::span<const uint8_t>{} : std::span(static_cast<const uint8_t*>(map_), size_);
-  return {memory_.data(), memory_.size()};
+  if (mapping_ != nullptr) return {mapping_, mapping_size_};
+  return {small_.data(), small_.size()};
 }
 
 void Blob::release(std::span<const uint8_t> part) const {

@@ -35,8 +35,19 @@ class Blob {
   static std::shared_ptr<Blob> from_bytes(std::span<const uint8_t> bytes, size_t spill_at = size_t{64} << 20);
 
  private:
+  // Held in memory: small blobs in a string; past kSmallBytes in an anonymous mapping
+  // that grows with mremap, which moves pages instead of copying them, so growing a
+  // 60 MiB member never holds it twice (a doubling string would, 96 MiB at the top).
+  static constexpr size_t kSmallBytes = size_t{1} << 20;
+  bool grow_mapping(size_t needed);
+  uint8_t* memory_data() { return mapping_ != nullptr ? mapping_ : small_.data(); }
+  size_t memory_size() const { return mapping_ != nullptr ? mapping_size_ : small_.size(); }
+  void free_memory();
+
   size_t spill_at_;
-  std::basic_string<uint8_t> memory_;
+  std::basic_string<uint8_t> small_;
+  uint8_t* mapping_ = nullptr;
+  size_t mapping_size_ = 0, mapping_capacity_ = 0;
   int fd_ = -1;
   void* map_ = nullptr;
   uint64_t size_ = 0;

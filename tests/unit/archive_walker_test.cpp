@@ -87,6 +87,28 @@ TEST_CASE("blobs spill to an unlinked temporary file past the cap and read back 
   CHECK(!b.append({reinterpret_cast<const uint8_t*>(part.data()), 1}));  // sealed
 }
 
+TEST_CASE("blobs grow in memory past 1 MiB without losing or reordering a byte") {
+  std::string expected;
+  Blob b;
+  for (int i = 0; expected.size() < (size_t{5} << 20); ++i) {
+    const std::string part(static_cast<size_t>(i % 65537), static_cast<char>('a' + i % 26));
+    REQUIRE(b.append({reinterpret_cast<const uint8_t*>(part.data()), part.size()}));
+    expected += part;
+  }
+  REQUIRE(b.seal());
+  CHECK_FALSE(b.spilled());
+  CHECK(b.size() == expected.size());
+  CHECK(std::string(reinterpret_cast<const char*>(b.bytes().data()), b.bytes().size()) == expected);
+  Blob direct(0);  // a cap of zero: straight to the temporary file
+  REQUIRE(direct.append({reinterpret_cast<const uint8_t*>(expected.data()), 100}));
+  REQUIRE(direct.seal());
+  CHECK(direct.spilled());
+  CHECK(std::string(reinterpret_cast<const char*>(direct.bytes().data()), 100) == expected.substr(0, 100));
+  Blob empty(0);
+  REQUIRE(empty.seal());
+  CHECK(empty.bytes().empty());
+}
+
 TEST_CASE("a spilled blob gives its pages back and still reads the same bytes") {
   Blob b(16);
   const std::string part(100000, 'x');
