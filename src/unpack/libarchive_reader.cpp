@@ -99,6 +99,11 @@ bool container_covered(archive* a, std::span<const uint8_t> bytes, std::string_v
 // stop a member within 64 KiB of the line whatever block sizes a format hands over.
 constexpr size_t kSinkPiece = size_t{64} * 1024;
 
+// A stream is covered by its one member when nothing but zeros follows what it took.
+bool stream_covered(std::span<const uint8_t> bytes, uint64_t consumed) {
+  return consumed <= bytes.size() && all_zero(bytes.subspan(static_cast<size_t>(consumed)));
+}
+
 bool deliver(MemberSink& sink, Blob& blob, std::span<const uint8_t> bytes) {
   for (size_t off = 0; off < bytes.size(); off += kSinkPiece)
     if (!sink.data(blob, bytes.subspan(off, std::min(kSinkPiece, bytes.size() - off)))) return false;
@@ -120,7 +125,7 @@ bool deliver_zeros(MemberSink& sink, Blob& blob, uint64_t count) {
 ReadResult read_single_stream(std::span<const uint8_t> bytes, std::string_view type, std::string_view container_name,
                               MemberSink& sink) {
   ReadResult result;
-  ReadAheadDecoder decoder(bytes, sink);
+  ReadAheadDecoder decoder(bytes, type, sink);
   const auto start = decoder.start();
   if (start == ReadAheadDecoder::Start::member) {
     MemberHeader header;
@@ -135,13 +140,13 @@ ReadResult read_single_stream(std::span<const uint8_t> bytes, std::string_view t
     result.corrupt = end.corrupt;
     result.error = end.error;
     sink.end(header, std::move(blob));
-    if (end.reached_end && !end.corrupt) result.covered = container_covered(decoder.handle(), bytes, type, 1);
+    result.covered = end.reached_end && !end.corrupt && stream_covered(bytes, end.consumed);
     return result;
   }
   const auto end = decoder.finish();
   result.corrupt = end.corrupt;
   result.error = end.error;
-  if (end.reached_end && !end.corrupt) result.covered = container_covered(decoder.handle(), bytes, type, 0);
+  result.covered = end.reached_end && !end.corrupt && stream_covered(bytes, end.consumed);
   return result;
 }
 

@@ -1,5 +1,8 @@
 #include "unpack/read_ahead_decoder.hpp"
 
+#include <lzma.h>
+
+#include <algorithm>
 #include <exception>
 
 namespace impostor::unpack {
@@ -13,8 +16,8 @@ std::string error_of(archive* a, const char* fallback) {
 
 }  // namespace
 
-ReadAheadDecoder::ReadAheadDecoder(std::span<const uint8_t> compressed, MemberSink& sink)
-    : archive_(archive_read_new()), source_{compressed, sink}, chunks_(kChunks), sizes_(kChunks, 0) {
+ReadAheadDecoder::ReadAheadDecoder(std::span<const uint8_t> compressed, std::string_view type, MemberSink& sink)
+    : xz_(type == "xz"), source_{compressed, sink}, chunks_(kChunks), sizes_(kChunks, 0) {
   for (int i = 0; i < static_cast<int>(kChunks); ++i) free_.push_back(i);
   thread_ = std::thread([this] { run(); });
 }
@@ -23,7 +26,10 @@ ReadAheadDecoder::~ReadAheadDecoder() { finish(); }
 
 void ReadAheadDecoder::run() {
   try {
-    decode();
+    if (xz_)
+      decode_xz();
+    else
+      decode_libarchive();
   } catch (const std::exception& e) {  // out of memory for a chunk: a clear error, not a crash
     const std::lock_guard lock(mutex_);
     finish_.corrupt = true;
@@ -35,18 +41,38 @@ void ReadAheadDecoder::run() {
   changed_.notify_all();
 }
 
-void ReadAheadDecoder::decode() {
+void ReadAheadDecoder::opened(Start how, std::string error) {
+  const std::lock_guard lock(mutex_);
+  start_ = how;
+  if (how == Start::failed) {
+    finish_.corrupt = true;
+    finish_.error = std::move(error);
+  }
+  started_ = true;
+  changed_.notify_all();
+}
+
+void ReadAheadDecoder::hand_over(int chunk, size_t size) {
+  const std::lock_guard lock(mutex_);
+  if (size == 0) {
+    free_.push_back(chunk);
+    return;
+  }
+  sizes_[static_cast<size_t>(chunk)] = size;
+  ready_.push_back(chunk);
+  changed_.notify_all();
+}
+
+void ReadAheadDecoder::damaged(std::string error) {
+  const std::lock_guard lock(mutex_);
+  if (finish_.corrupt) return;
+  finish_.corrupt = true;
+  finish_.error = std::move(error);
+}
+
+void ReadAheadDecoder::decode_libarchive() {
+  archive_.reset(archive_read_new());
   archive* a = archive_.get();
-  const auto opened = [this](Start how, std::string error = {}) {
-    const std::lock_guard lock(mutex_);
-    start_ = how;
-    if (how == Start::failed) {
-      finish_.corrupt = true;
-      finish_.error = std::move(error);
-    }
-    started_ = true;
-    changed_.notify_all();
-  };
   if (a == nullptr) return opened(Start::failed, "libarchive: out of memory");
   archive_read_support_filter_all(a);
   // A compressed stream is always one member, its decompressed bytes, which the walker
@@ -62,6 +88,8 @@ void ReadAheadDecoder::decode() {
     {
       const std::lock_guard lock(mutex_);
       finish_.reached_end = true;
+      finish_.consumed =
+          static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a, archive_filter_count(a) - 1), 0));
     }
     return opened(Start::empty);
   }
@@ -74,31 +102,104 @@ void ReadAheadDecoder::decode() {
     auto& buffer = chunks_[static_cast<size_t>(chunk)];
     if (buffer.empty()) buffer.resize(kChunkBytes);
     const la_ssize_t n = archive_read_data(a, buffer.data(), buffer.size());
-    const std::lock_guard lock(mutex_);
-    if (n > 0) {
-      sizes_[static_cast<size_t>(chunk)] = static_cast<size_t>(n);
-      ready_.push_back(chunk);
-      changed_.notify_all();
-      continue;
-    }
-    free_.push_back(chunk);
+    hand_over(chunk, n > 0 ? static_cast<size_t>(n) : 0);
+    if (n > 0) continue;
     if (n == 0) break;
     // A warning is a trailer checksum that does not match: the bytes were altered after
     // packing. What was decoded is still scanned.
-    if (!finish_.corrupt) {
-      finish_.corrupt = true;
-      finish_.error = error_of(a, n == ARCHIVE_WARN ? "checksum mismatch" : "damaged data");
-    }
+    damaged(error_of(a, n == ARCHIVE_WARN ? "checksum mismatch" : "damaged data"));
     if (n != ARCHIVE_WARN) return;
   }
   const int end = archive_read_next_header(a, &entry);
+  if (end < ARCHIVE_WARN) damaged(error_of(a, "damaged data after the stream"));
   const std::lock_guard lock(mutex_);
   if (end == ARCHIVE_EOF) {
     finish_.reached_end = true;
-  } else if (end < ARCHIVE_WARN && !finish_.corrupt) {
-    finish_.corrupt = true;
-    finish_.error = error_of(a, "damaged data after the stream");
+    // The outermost filter's count: the compressed bytes the stream took.
+    finish_.consumed =
+        static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a, archive_filter_count(a) - 1), 0));
   }
+}
+
+namespace {
+
+std::string lzma_problem(lzma_ret r) {
+  switch (r) {
+    case LZMA_FORMAT_ERROR: return "not an xz stream (or data after its end that is none)";
+    case LZMA_OPTIONS_ERROR: return "xz stream with options this liblzma does not support";
+    case LZMA_DATA_ERROR: return "damaged xz data";
+    case LZMA_BUF_ERROR: return "truncated xz stream";
+    case LZMA_MEM_ERROR: return "out of memory decoding xz";
+    case LZMA_MEMLIMIT_ERROR: return "xz stream needs more memory than allowed";
+    case LZMA_UNSUPPORTED_CHECK: return "xz integrity check of an unsupported kind";
+    default: return "xz decoder error " + std::to_string(static_cast<int>(r));
+  }
+}
+
+struct LzmaEnd {
+  lzma_stream* s;
+  ~LzmaEnd() { lzma_end(s); }
+};
+
+}  // namespace
+
+// liblzma by hand, not through libarchive, for its multithreaded decoder only; the
+// checks, padding and concatenated streams are liblzma's, as the xz tool uses them.
+void ReadAheadDecoder::decode_xz() {
+  lzma_stream strm = LZMA_STREAM_INIT;
+  const LzmaEnd end_stream{&strm};
+  lzma_mt mt{};
+  mt.flags = LZMA_CONCATENATED;
+  mt.threads = std::clamp(std::thread::hardware_concurrency(), 1U, 4U);
+  // More threads only while the blocks' buffers fit here; past it liblzma decodes on one.
+  mt.memlimit_threading = uint64_t{96} << 20;
+  mt.memlimit_stop = UINT64_MAX;  // as libarchive and xz: dictionaries are bounded by the format
+  if (const lzma_ret r = lzma_stream_decoder_mt(&strm, &mt); r != LZMA_OK)
+    return opened(Start::failed, lzma_problem(r));
+
+  const auto bytes = source_.bytes;
+  size_t fed = 0, released = 0;
+  bool started = false;
+  lzma_ret r = LZMA_OK;
+  while (r == LZMA_OK) {
+    const int chunk = take_free_chunk();
+    if (chunk < 0) {
+      if (!started) opened(Start::empty);
+      return;
+    }
+    auto& buffer = chunks_[static_cast<size_t>(chunk)];
+    if (buffer.empty()) buffer.resize(kChunkBytes);
+    strm.next_out = buffer.data();
+    strm.avail_out = buffer.size();
+    while (strm.avail_out > 0 && r == LZMA_OK) {
+      if (strm.avail_in == 0 && fed < bytes.size()) {
+        const size_t n = std::min(WindowedSource::kWindow, bytes.size() - fed);
+        strm.next_in = bytes.data() + fed;
+        strm.avail_in = n;
+        fed += n;
+        // The pages behind the decoder go back, as for libarchive's reads.
+        if (fed - n > released + WindowedSource::kReleaseEvery) {
+          source_.sink.consumed(bytes.subspan(released, fed - n - released));
+          released = fed - n;
+        }
+      }
+      r = lzma_code(&strm, fed == bytes.size() ? LZMA_FINISH : LZMA_RUN);
+    }
+    const size_t produced = buffer.size() - strm.avail_out;
+    if (!started && (produced > 0 || r != LZMA_OK)) {
+      started = true;
+      if (r != LZMA_OK && r != LZMA_STREAM_END && produced == 0) {
+        hand_over(chunk, 0);
+        return opened(Start::failed, lzma_problem(r));
+      }
+      opened(produced == 0 ? Start::empty : Start::member);
+    }
+    hand_over(chunk, produced);
+  }
+  if (r != LZMA_STREAM_END) return damaged(lzma_problem(r));
+  const std::lock_guard lock(mutex_);
+  finish_.reached_end = true;
+  finish_.consumed = strm.total_in;
 }
 
 int ReadAheadDecoder::take_free_chunk() {

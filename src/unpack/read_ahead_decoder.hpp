@@ -16,8 +16,11 @@
 
 namespace impostor::unpack {
 
-// One compressed stream (gz, xz, bz2, zstd, lz4, lzma: libarchive's raw format) decoded
-// on a thread of its own, a few chunks ahead of the walker. Decompression is most of the
+// One compressed stream (gz, xz, bz2, zstd, lz4, lzma) decoded on a thread of its own, a
+// few chunks ahead of the walker. libarchive's raw format decodes every kind but xz,
+// which goes to liblzma's multithreaded decoder: libarchive decodes xz on one thread,
+// while xz files made by `xz -T`, dpkg-deb and most packagers hold independent blocks
+// that decode side by side. Decompression is most of the
 // cost of a .tar.xz or a .deb; on the walker's thread it would also hold up the copying,
 // spilling and hashing that follow each chunk. At most kChunks chunks are ever buffered.
 // The decoder thread touches only its libarchive handle, the compressed bytes and
@@ -30,11 +33,13 @@ class ReadAheadDecoder {
   enum class Start { member, empty, failed };
   struct Finish {
     bool corrupt = false;      // damaged stream or a checksum that does not match
-    bool reached_end = false;  // read through to libarchive's end of archive
+    bool reached_end = false;  // decoded through to the stream's end
     std::string error;
+    uint64_t consumed = 0;  // compressed bytes the stream took, once reached_end
   };
 
-  ReadAheadDecoder(std::span<const uint8_t> compressed, MemberSink& sink);
+  // `type` is the walker's name of the stream's format ("xz", "gzip", ...).
+  ReadAheadDecoder(std::span<const uint8_t> compressed, std::string_view type, MemberSink& sink);
   ~ReadAheadDecoder();
   ReadAheadDecoder(const ReadAheadDecoder&) = delete;
   ReadAheadDecoder& operator=(const ReadAheadDecoder&) = delete;
@@ -45,17 +50,20 @@ class ReadAheadDecoder {
   std::span<const uint8_t> next();
   // Stops the thread (if it still runs) and says how the stream ended.
   Finish finish();
-  // libarchive's handle, for the byte counts of its filters; only after finish().
-  archive* handle() const { return archive_.get(); }
 
  private:
   struct ArchiveDeleter {
     void operator()(archive* a) const { archive_read_free(a); }
   };
   void run();
-  void decode();
-  int take_free_chunk();  // -1 once stopped
+  void decode_libarchive();
+  void decode_xz();
+  void opened(Start how, std::string error = {});
+  int take_free_chunk();                   // -1 once stopped
+  void hand_over(int chunk, size_t size);  // a full (or last) chunk for the caller
+  void damaged(std::string error);
 
+  bool xz_;
   std::unique_ptr<archive, ArchiveDeleter> archive_;
   WindowedSource source_;
   std::vector<std::vector<uint8_t>> chunks_;

@@ -1,6 +1,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <doctest/doctest.h>
+#include <lzma.h>
 
 #include <algorithm>
 #include <map>
@@ -466,4 +467,68 @@ TEST_CASE("sparse members read back with their holes as zeros") {
   CHECK(used < (1U << 20));  // stored sparse, not as 3 MiB
   const auto b = m->blob->bytes();
   CHECK(std::string(reinterpret_cast<const char*>(b.data()), b.size()) == expected);
+}
+
+namespace {
+
+// An .xz of `data` in blocks of `block` bytes, as `xz -T` and dpkg-deb write them.
+std::string xz_in_blocks(const std::string& data, uint64_t block) {
+  lzma_stream strm = LZMA_STREAM_INIT;
+  lzma_mt mt{};
+  mt.threads = 2;
+  mt.block_size = block;
+  mt.preset = 1;
+  mt.check = LZMA_CHECK_CRC64;
+  REQUIRE(lzma_stream_encoder_mt(&strm, &mt) == LZMA_OK);
+  std::string out(data.size() + (1 << 20), '\0');
+  strm.next_in = reinterpret_cast<const uint8_t*>(data.data());
+  strm.avail_in = data.size();
+  strm.next_out = reinterpret_cast<uint8_t*>(out.data());
+  strm.avail_out = out.size();
+  lzma_ret r = LZMA_OK;
+  while (r == LZMA_OK) r = lzma_code(&strm, LZMA_FINISH);
+  REQUIRE(r == LZMA_STREAM_END);
+  out.resize(strm.total_out);
+  lzma_end(&strm);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("xz in many blocks and concatenated xz streams decode whole, in order") {
+  std::string payload(5 << 20, '\0');
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 23);
+  const auto blocks = xz_in_blocks(payload, 256 << 10);
+  const auto member = [](const Collect& c) {
+    const auto* m = c.find("top!/top~");
+    REQUIRE(m != nullptr);
+    const auto b = m->blob->bytes();
+    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+  };
+  Collect c;
+  auto o = walk(blocks, c);
+  CHECK_FALSE(has(o, "unpack.corrupt"));
+  CHECK(member(c) == payload);
+  CHECK(c.archives.at("top") == true);
+
+  Collect two;  // `cat a.xz b.xz`: xz reads both, so does the walker
+  o = walk(blocks + xz_in_blocks("second stream", 1 << 20), two);
+  CHECK_FALSE(has(o, "unpack.corrupt"));
+  CHECK(member(two) == payload + "second stream");
+
+  Collect padded;  // stream padding (zeros in fours) is part of the format
+  o = walk(blocks + std::string(8, '\0'), padded);
+  CHECK_FALSE(has(o, "unpack.corrupt"));
+  CHECK(padded.archives.at("top") == true);
+
+  Collect junk;  // bytes after the stream that are no stream: named, and what came before kept
+  o = walk(blocks + "powershell -enc SQBFAFgA", junk);
+  CHECK(has(o, "unpack.corrupt"));
+  CHECK(member(junk) == payload);
+  CHECK(junk.archives.at("top") == false);
+
+  Collect empty;  // an .xz of nothing holds no member
+  o = walk(xz_in_blocks("", 1 << 20), empty);
+  CHECK_FALSE(has(o, "unpack.corrupt"));
+  CHECK(empty.find("top!/top~") == nullptr);
 }
