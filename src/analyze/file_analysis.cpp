@@ -109,7 +109,8 @@ struct MemberResult {
   std::optional<SignedFile> signature;  // for the types that carry one
   // An archive is digested while the walker reads it, and judged once both are done.
   bool digested = false, read = false;
-  uint64_t held_bytes = 0;  // of the in-memory budget, until the blob is let go
+  uint64_t held_bytes = 0;                   // of the in-memory budget, until the blob is let go
+  std::unique_ptr<scan::Digester> digester = nullptr;  // a streaming archive's digests, on the way
 };
 
 // Hands each member to the pool; results land in a deque (stable addresses) by visit order.
@@ -133,12 +134,14 @@ class ScanningVisitor final : public unpack::MemberVisitor {
       results_.push_back({member, {}, {}, {}, {}, {}});
       slot = &results_.back();
       slot->held_bytes = weight;
+      if (member.streaming) slot->digester = std::make_unique<scan::Digester>();
       // An archive's YARA pass waits until the walker has read it: if its members covered
       // it, a pass over its own bytes would only scan the same bytes again (or compressed
       // noise). Its digest need not wait: it runs beside the walk instead of after it.
       if (member.archive) pending_[member.blob.get()] = slot;
     }
-    submit(slot, member.archive ? Step::digest : Step::whole);
+    // A streaming archive's bytes are still arriving: digested and judged at archive_read.
+    if (!member.streaming) submit(slot, member.archive ? Step::digest : Step::whole);
   }
 
   void archive_read(const unpack::Member& member, bool covered) override {
@@ -151,9 +154,28 @@ class ScanningVisitor final : public unpack::MemberVisitor {
       pending_.erase(it);
       slot->scanned_through_members = covered;
       slot->read = true;
-      if (!slot->digested) return;  // the digest task finishes the member
+      if (slot->member.streaming) {
+        slot->member = member;  // complete now: its size, its sealed blob
+        // Digested as it streamed past (streamed()); what is left is the judgement.
+        record_digests(*slot, slot->digester->finish());
+        slot->digester.reset();
+        slot->digested = true;
+      } else if (!slot->digested) {
+        return;  // the digest task finishes the member
+      }
     }
     submit(slot, Step::judge);
+  }
+
+  void streamed(const unpack::Member& member, std::span<const uint8_t> bytes) override {
+    scan::Digester* digester = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      const auto it = pending_.find(member.blob.get());
+      if (it == pending_.end() || !it->second->digester) return;
+      digester = it->second->digester.get();
+    }
+    digester->update(bytes);  // only this (the walker's) thread touches it until archive_read
   }
 
   std::deque<MemberResult>& results() { return results_; }
@@ -193,8 +215,9 @@ class ScanningVisitor final : public unpack::MemberVisitor {
     return [blob = r.member.blob.get()](std::span<const uint8_t> part) { blob->release(part); };
   }
 
-  void digest(MemberResult& r) {
-    const auto d = scan::digest(r.member.blob->bytes(), releaser(r));
+  void digest(MemberResult& r) { record_digests(r, scan::digest(r.member.blob->bytes(), releaser(r))); }
+
+  void record_digests(MemberResult& r, const scan::Digests& d) {
     r.sha256 = d.sha256;
     r.md5 = d.md5;
     if (const auto* bad = bad_.find(d.sha256))

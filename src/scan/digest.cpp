@@ -25,25 +25,42 @@ std::string hex(const unsigned char* d, unsigned int n) {
 
 }  // namespace
 
-Digests digest(std::span<const uint8_t> bytes, const PageRelease& release) {
-  std::unique_ptr<EVP_MD_CTX, MdDeleter> sha(EVP_MD_CTX_new()), md5(EVP_MD_CTX_new());
-  EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
-  EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr);
-  constexpr size_t kChunk = 1 << 20;  // interleaved so each chunk is hot in cache for both
-  for (size_t off = 0; off < bytes.size(); off += kChunk) {
-    const size_t n = std::min(kChunk, bytes.size() - off);
-    EVP_DigestUpdate(sha.get(), bytes.data() + off, n);
-    EVP_DigestUpdate(md5.get(), bytes.data() + off, n);
-    if (release) release(bytes.subspan(off, n));
-  }
+struct Digester::Contexts {
+  std::unique_ptr<EVP_MD_CTX, MdDeleter> sha{EVP_MD_CTX_new()}, md5{EVP_MD_CTX_new()};
+};
+
+Digester::Digester() : contexts_(std::make_unique<Contexts>()) {
+  EVP_DigestInit_ex(contexts_->sha.get(), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(contexts_->md5.get(), EVP_md5(), nullptr);
+}
+
+Digester::~Digester() = default;
+
+void Digester::update(std::span<const uint8_t> bytes) {
+  EVP_DigestUpdate(contexts_->sha.get(), bytes.data(), bytes.size());
+  EVP_DigestUpdate(contexts_->md5.get(), bytes.data(), bytes.size());
+}
+
+Digests Digester::finish() {
   unsigned char d[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   Digests out;
-  EVP_DigestFinal_ex(sha.get(), d, &n);
+  EVP_DigestFinal_ex(contexts_->sha.get(), d, &n);
   out.sha256 = hex(d, n);
-  EVP_DigestFinal_ex(md5.get(), d, &n);
+  EVP_DigestFinal_ex(contexts_->md5.get(), d, &n);
   out.md5 = hex(d, n);
   return out;
+}
+
+Digests digest(std::span<const uint8_t> bytes, const PageRelease& release) {
+  Digester digester;
+  constexpr size_t kChunk = 1 << 20;  // both digests per chunk, so each chunk is hot in cache for both
+  for (size_t off = 0; off < bytes.size(); off += kChunk) {
+    const auto part = bytes.subspan(off, std::min(kChunk, bytes.size() - off));
+    digester.update(part);
+    if (release) release(part);
+  }
+  return digester.finish();
 }
 
 }  // namespace impostor::scan

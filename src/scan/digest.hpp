@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -12,7 +13,23 @@ struct Digests {
   std::string md5;     // lowercase hex (YARA's `md5` external, and known-hash lists)
 };
 
-// Both digests in one pass over the bytes, through OpenSSL's EVP interface.
+// Both digests over bytes that arrive in pieces (a member still being decoded), through
+// OpenSSL's EVP interface.
+class Digester {
+ public:
+  Digester();
+  ~Digester();
+  Digester(const Digester&) = delete;
+  Digester& operator=(const Digester&) = delete;
+  void update(std::span<const uint8_t> bytes);
+  Digests finish();
+
+ private:
+  struct Contexts;
+  std::unique_ptr<Contexts> contexts_;
+};
+
+// Both digests in one pass over the bytes.
 Digests digest(std::span<const uint8_t> bytes, const PageRelease& release = {});
 
 }  // namespace impostor::scan

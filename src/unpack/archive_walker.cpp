@@ -194,6 +194,7 @@ class ContainerSink final : public MemberSink {
           {"unpack.error", Severity::low, "Could not hold a member: " + blob.error(), {}, where});
       return false;
     }
+    if (inner_ && &blob == streamed_.blob.get()) state_.visitor.streamed(streamed_, bytes);
     return true;
   }
 
@@ -204,6 +205,38 @@ class ContainerSink final : public MemberSink {
   }
 
   bool stopped() const override { return state_.stopped; }
+
+  MemberSink* open_streamed(const MemberHeader& header, std::string_view type,
+                            const std::shared_ptr<Blob>& blob) override {
+    // At the depth limit the member is had whole, so that the walk names the limit.
+    if (state_.stopped || depth_ + 1 >= state_.limits.max_depth) return nullptr;
+    // Its own bytes are read again only once complete (digest, and YARA if its members
+    // did not cover it): they wait on disk, not in memory beside the members in flight.
+    if (!blob->spill()) return nullptr;
+    streamed_ = Member{parent_ + "!/" + header.name, header.name, std::string(type), 0, depth_ + 1, blob};
+    streamed_.archive = true;
+    streamed_.streaming = true;
+    ++state_.outcome.members;
+    state_.visitor.visit(streamed_);
+    streamed_limits_before_ = state_.limit_hits;
+    inner_ = std::make_unique<ContainerSink>(state_, streamed_.path, depth_ + 1, *blob);
+    return inner_.get();
+  }
+
+  void close_streamed(const MemberHeader& /*header*/, std::shared_ptr<Blob> blob, const ReadResult& inner) override {
+    if (!inner_) return;
+    blob->seal();
+    streamed_.size = blob->size();
+    streamed_.streaming = false;
+    inner_->report_properties();
+    inner_->report_link_loops();
+    if (inner.corrupt) state_.corrupt(streamed_.path, streamed_.type, "libarchive", inner.error, inner.members);
+    const bool covered =
+        inner.covered && !inner.corrupt && !state_.stopped && state_.limit_hits == streamed_limits_before_;
+    state_.visitor.archive_read(streamed_, covered);
+    inner_.reset();
+    streamed_.blob.reset();
+  }
 
   void property(std::string_view key, std::string_view value) override {
     if (properties_.size() >= WalkOutcome::kMaxPropertiesPerContainer ||
@@ -330,6 +363,9 @@ class ContainerSink final : public MemberSink {
   uint64_t member_bytes_ = 0;
   std::map<std::string, std::string> properties_;
   std::set<std::string> unsupported_;
+  Member streamed_;                       // the member read as it is decoded, if any
+  std::unique_ptr<ContainerSink> inner_;  // and the sink for its members
+  size_t streamed_limits_before_ = 0;
 };
 
 void WalkState::walk(const std::string& path, const std::string& name, const std::shared_ptr<Blob>& blob, int depth) {

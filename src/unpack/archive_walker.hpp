@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,19 +24,27 @@ struct Member {
   // the format's own structure. The walker says after reading it whether its members
   // covered it (MemberVisitor::archive_read).
   bool archive = false;
+  // An archive read while it is still being decoded (a tar inside a .tar.xz): visited
+  // before its blob is complete, with size 0; archive_read hands it over whole.
+  bool streaming = false;
 };
 
 class MemberVisitor {
  public:
   virtual ~MemberVisitor() = default;
   // Called once per member, top-level file first, parents before their children. The
-  // visitor may keep the blob (to scan it on another thread).
+  // visitor may keep the blob (to scan it on another thread); a `streaming` member's blob
+  // is not readable until archive_read.
   virtual void visit(const Member& member) = 0;
   // For a member with `archive` set, once, after the walker read it: `covered` when it
   // was read to its end without damage or limit and no byte lies outside its members and
   // structure (no trailing data, no zip comment). Its content then needs no scan of its
   // own: every member was visited. A visitor that ignores this scans archives whole.
+  // `member` is the final one: for a streaming member, with its size and sealed blob.
   virtual void archive_read(const Member& /*member*/, bool /*covered*/) {}
+  // The bytes of a `streaming` member as they arrive, in order, all of them before
+  // archive_read: a visitor can digest them on the way instead of after.
+  virtual void streamed(const Member& /*member*/, std::span<const uint8_t> /*bytes*/) {}
 };
 
 // Metadata a container declared about itself (MemberSink::property), for the

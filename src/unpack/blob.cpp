@@ -73,23 +73,31 @@ bool Blob::grow_mapping(size_t needed) {
   return true;
 }
 
+bool Blob::spill() {
+  if (fd_ >= 0) return true;
+  if (sealed_) {
+    error_ = "spill after seal";
+    return false;
+  }
+  fd_ = ::open(temp_dir().c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    error_ = std::string("cannot create an unlinked temporary file: ") + std::strerror(errno);
+    return false;
+  }
+  if (!write_all(fd_, memory_data(), memory_size())) {
+    error_ = std::string("cannot write the temporary file: ") + std::strerror(errno);
+    return false;
+  }
+  free_memory();
+  return true;
+}
+
 bool Blob::append(std::span<const uint8_t> bytes) {
   if (sealed_) {
     error_ = "append after seal";
     return false;
   }
-  if (fd_ < 0 && memory_size() + bytes.size() > spill_at_) {
-    fd_ = ::open(temp_dir().c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd_ < 0) {
-      error_ = std::string("cannot create an unlinked temporary file: ") + std::strerror(errno);
-      return false;
-    }
-    if (!write_all(fd_, memory_data(), memory_size())) {
-      error_ = std::string("cannot write the temporary file: ") + std::strerror(errno);
-      return false;
-    }
-    free_memory();
-  }
+  if (fd_ < 0 && memory_size() + bytes.size() > spill_at_ && !spill()) return false;
   if (fd_ >= 0) {
     if (!write_all(fd_, bytes.data(), bytes.size())) {
       error_ = std::string("cannot write the temporary file: ") + std::strerror(errno);

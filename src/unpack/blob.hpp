@@ -20,6 +20,9 @@ class Blob {
 
   // Returns false (and `error()` says why) when the temporary file cannot be written.
   bool append(std::span<const uint8_t> bytes);
+  // Moves what is held to the temporary file now, and every later append there: for a
+  // blob read only once it is complete (a streamed tar's own bytes), memory is wasted.
+  bool spill();
   // Makes the bytes viewable; after this, append() is refused.
   bool seal();
   std::span<const uint8_t> bytes() const;

@@ -20,6 +20,15 @@ struct MemberHeader {
   std::optional<uint64_t> declared_size;  // what the header claims; never trusted for allocation
 };
 
+struct ReadResult {
+  bool corrupt = false;
+  std::string error;   // libarchive's (or the reader's) message when corrupt
+  size_t members = 0;  // members delivered before the end or the damage
+  // Every byte of the container belongs to a member or to the format's structure, as far
+  // as the reader can tell (no data after the end, no comment); false when unsure.
+  bool covered = false;
+};
+
 // Where a reader delivers members. The walker implements it and enforces every limit.
 class MemberSink {
  public:
@@ -43,20 +52,23 @@ class MemberSink {
   // A stored member name the reader saw but cannot hand over whole (a zip name with a NUL
   // byte, which every C string API cuts): reported as `unpack.unsafe-name`.
   virtual void hidden_name(std::string_view /*shown*/, std::string_view /*reason*/) {}
+  // The member just begun is itself a container of `type` that the reader can parse as
+  // it decodes (a tar inside a .tar.xz): the members of both are then read in one pass,
+  // while the stream is still being decoded, instead of after it. Returns the sink for
+  // the inner container's members, or nullptr to have the member whole, as usual. The
+  // reader still fills `blob` with every byte, then calls close_streamed instead of end.
+  virtual MemberSink* open_streamed(const MemberHeader& /*header*/, std::string_view /*type*/,
+                                    const std::shared_ptr<Blob>& /*blob*/) {
+    return nullptr;
+  }
+  // The streamed member is complete; `inner` says how reading its members went.
+  virtual void close_streamed(const MemberHeader& /*header*/, std::shared_ptr<Blob> /*blob*/,
+                              const ReadResult& /*inner*/) {}
   // The reader is done with this part of the container's bytes (a streaming read moved
   // past it): a container spilled to disk gives those pages back (Blob::release). The
   // one call that may come from a reader's own thread (ReadAheadDecoder): keep it free of
   // walk state.
   virtual void consumed(std::span<const uint8_t> /*part*/) {}
-};
-
-struct ReadResult {
-  bool corrupt = false;
-  std::string error;   // libarchive's (or the reader's) message when corrupt
-  size_t members = 0;  // members delivered before the end or the damage
-  // Every byte of the container belongs to a member or to the format's structure, as far
-  // as the reader can tell (no data after the end, no comment); false when unsure.
-  bool covered = false;
 };
 
 // One container format (the libarchive model: bid, read headers, read data). A new

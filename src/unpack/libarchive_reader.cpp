@@ -7,6 +7,7 @@
 #include <array>
 #include <clocale>
 #include <memory>
+#include <optional>
 
 #include "unpack/file_type.hpp"
 #include "unpack/little_endian.hpp"
@@ -120,26 +121,201 @@ bool deliver_zeros(MemberSink& sink, Blob& blob, uint64_t count) {
   return true;
 }
 
+// How far a pass over an archive's entries got.
+struct EntryWalk {
+  bool unreadable = false;  // past a hard error libarchive cannot go on
+  uint64_t headers_read = 0;
+  bool reached_end = false;
+};
+
+// Every entry of an opened archive to `sink`, in order, until its end, damage it cannot
+// read past, or the sink stops.
+void read_entries(archive* a, MemberSink& sink, ReadResult& result, EntryWalk& walk) {
+  archive_entry* entry = nullptr;
+  bool& unreadable = walk.unreadable;
+  uint64_t& headers_read = walk.headers_read;
+  bool& reached_end = walk.reached_end;
+  while (!sink.stopped()) {
+    const int r = archive_read_next_header(a, &entry);
+    if (r == ARCHIVE_EOF) {
+      reached_end = true;
+      break;
+    }
+    if (r < ARCHIVE_WARN) {
+      result.corrupt = true;
+      result.error = archive_error_string(a) != nullptr ? archive_error_string(a) : "damaged header";
+      break;
+    }
+    ++headers_read;
+    const auto file_type = archive_entry_filetype(entry);
+    if (file_type == AE_IFDIR) continue;
+    // GNU and BSD ar keep their long-name tables as members named "//" and "/".
+    if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR) {
+      const char* n = archive_entry_pathname(entry);
+      if (n != nullptr && (std::string_view(n) == "/" || std::string_view(n) == "//")) continue;
+    }
+    MemberHeader header;
+    const char* path = archive_entry_pathname_utf8(entry);
+    if (path == nullptr) path = archive_entry_pathname(entry);
+    header.name = path != nullptr && *path != '\0' ? path : "(unnamed #" + std::to_string(result.members) + ")";
+    header.name_unreadable = path == nullptr || archive_entry_pathname_utf8(entry) == nullptr;
+    header.encrypted = archive_entry_is_encrypted(entry) != 0;
+    if (file_type == AE_IFLNK) {
+      header.symlink = true;
+      const char* target = archive_entry_symlink(entry);
+      header.link_target = target != nullptr ? target : "";
+    }
+    if (archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) >= 0)
+      header.declared_size = static_cast<uint64_t>(archive_entry_size(entry));
+    ++result.members;
+
+    auto blob = sink.begin(header);
+    // ar archives written in deterministic mode store no file type (0): still a file.
+    if (blob && (file_type == AE_IFREG || file_type == 0)) {
+      // Blocks straight from libarchive's buffer (or from the container's own bytes, for
+      // a tar or cpio that is not compressed): one copy fewer than archive_read_data.
+      uint64_t delivered = 0;
+      while (true) {
+        const void* block = nullptr;
+        size_t size = 0;
+        la_int64_t offset = 0;
+        const int status = archive_read_data_block(a, &block, &size, &offset);
+        if (status == ARCHIVE_EOF) break;
+        if (status < ARCHIVE_WARN) {
+          result.corrupt = true;
+          result.error = archive_error_string(a) != nullptr ? archive_error_string(a) : "damaged data";
+          unreadable = true;
+          break;
+        }
+        // A warning while reading data is a checksum that does not match (zip's CRC,
+        // 7z's, a gzip trailer): the member is damaged or was altered after packing.
+        // What was read (zip hands the last block over with the warning) is still
+        // scanned and the archive read on.
+        if (status == ARCHIVE_WARN && !result.corrupt) {
+          result.corrupt = true;
+          result.error = archive_error_string(a) != nullptr ? archive_error_string(a) : "checksum mismatch";
+        }
+        if (block == nullptr || size == 0) continue;
+        // A sparse member's holes read as zeros; a block behind what was delivered (never
+        // written by a sane archiver) only adds what is new.
+        const auto at = static_cast<uint64_t>(std::max<la_int64_t>(offset, 0));
+        if (at > delivered && !deliver_zeros(sink, *blob, at - delivered)) break;
+        delivered = std::max(delivered, at);
+        const uint64_t skip = std::min<uint64_t>(delivered - at, size);
+        const std::span<const uint8_t> fresh(static_cast<const uint8_t*>(block) + skip, size - skip);
+        if (!deliver(sink, *blob, fresh)) break;
+        delivered += fresh.size();
+      }
+      // A sparse member that ends in a hole: its blocks stop before its size does.
+      if (!unreadable && archive_entry_sparse_count(entry) > 0 && header.declared_size &&
+          *header.declared_size > delivered)
+        deliver_zeros(sink, *blob, *header.declared_size - delivered);
+    }
+    sink.end(header, std::move(blob));
+    if (unreadable) break;
+  }
+}
+
+// The decoded stream handed to a tar reader a chunk at a time, as the decoder thread
+// produces it, each chunk also appended to the stream's own member: the stream's member
+// and the tar's members come out of one pass, and the tar's members reach the scanners
+// while the rest of the stream is still being decoded.
+struct TeeSource {
+  ReadAheadDecoder& decoder;
+  MemberSink& outer;
+  Blob& blob;
+  std::span<const uint8_t> first;    // taken to see what the stream holds; handed over first
+  std::span<const uint8_t> current;  // what libarchive has now
+  uint64_t fed = 0;                  // bytes handed to libarchive, current included
+  bool cut = false;                  // the outer sink took no more (a limit): the member is cut short
+
+  static la_ssize_t read(archive* /*a*/, void* self, const void** buffer) {
+    auto* t = static_cast<TeeSource*>(self);
+    std::span<const uint8_t> chunk = t->first;
+    t->first = {};
+    if (chunk.empty()) chunk = t->decoder.next();
+    t->current = {};
+    if (chunk.empty() || t->cut) return 0;
+    if (!deliver(t->outer, t->blob, chunk)) {
+      t->cut = true;
+      return 0;
+    }
+    t->current = chunk;
+    t->fed += chunk.size();
+    *buffer = chunk.data();
+    return static_cast<la_ssize_t>(chunk.size());
+  }
+};
+
+// Reads the tar inside a compressed stream as it is decoded (see TeeSource), then the
+// rest of the stream into its member; `inner` says how the tar's read went.
+ReadResult read_streamed_tar(TeeSource& tee, MemberSink& inner_sink) {
+  ReadResult inner;
+  std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+  if (!a) {
+    inner.corrupt = true;
+    inner.error = "libarchive: out of memory";
+    return inner;
+  }
+  archive_read_support_format_tar(a.get());
+  EntryWalk walk;
+  if (archive_read_open(a.get(), &tee, nullptr, TeeSource::read, nullptr) != ARCHIVE_OK) {
+    inner.corrupt = true;
+    inner.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "cannot open";
+  } else {
+    read_entries(a.get(), inner_sink, inner, walk);
+  }
+  // Past the tar's end only zeros may follow (its end blocks and record padding), in the
+  // chunk libarchive holds and in every chunk after it, which still go to the member.
+  bool only_zeros = true;
+  const auto consumed = static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a.get(), 0), 0));
+  const uint64_t current_start = tee.fed - tee.current.size();
+  if (consumed < current_start)
+    only_zeros = false;  // not where libarchive stopped: make no claim
+  else if (consumed < tee.fed)
+    only_zeros = all_zero(tee.current.subspan(static_cast<size_t>(consumed - current_start)));
+  while (!tee.cut && !inner_sink.stopped()) {
+    const auto chunk = tee.decoder.next();
+    if (chunk.empty()) break;
+    only_zeros = only_zeros && all_zero(chunk);
+    if (!deliver(tee.outer, tee.blob, chunk)) tee.cut = true;
+  }
+  inner.covered = walk.reached_end && !inner.corrupt && !tee.cut && only_zeros;
+  return inner;
+}
+
 // A single compressed stream: one member, decoded on a thread of its own while this
-// thread copies, spills and hands on what it has already decoded.
+// thread copies, spills and hands on what it has already decoded. A tar inside is read
+// in the same pass (read_streamed_tar) when the walker takes it that way.
 ReadResult read_single_stream(std::span<const uint8_t> bytes, std::string_view type, std::string_view container_name,
                               MemberSink& sink) {
   ReadResult result;
   ReadAheadDecoder decoder(bytes, type, sink);
-  const auto start = decoder.start();
-  if (start == ReadAheadDecoder::Start::member) {
+  if (decoder.start() == ReadAheadDecoder::Start::member) {
     MemberHeader header;
     header.name = stream_member_name(container_name);
     ++result.members;
     auto blob = sink.begin(header);
+    std::optional<ReadResult> inner;
     if (blob) {
-      for (auto chunk = decoder.next(); !chunk.empty(); chunk = decoder.next())
-        if (!deliver(sink, *blob, chunk)) break;
+      const auto first = decoder.next();
+      MemberSink* inner_sink = detect_file_type(first) == "tar" ? sink.open_streamed(header, "tar", blob) : nullptr;
+      if (inner_sink != nullptr) {
+        const Utf8NamesForThisThread utf8_names;
+        TeeSource tee{decoder, sink, *blob, first, {}, 0, false};
+        inner = read_streamed_tar(tee, *inner_sink);
+      } else {
+        for (auto chunk = first; !chunk.empty(); chunk = decoder.next())
+          if (!deliver(sink, *blob, chunk)) break;
+      }
     }
     const auto end = decoder.finish();
     result.corrupt = end.corrupt;
     result.error = end.error;
-    sink.end(header, std::move(blob));
+    if (inner)
+      sink.close_streamed(header, std::move(blob), *inner);
+    else
+      sink.end(header, std::move(blob));
     result.covered = end.reached_end && !end.corrupt && stream_covered(bytes, end.consumed);
     return result;
   }
@@ -176,89 +352,11 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     return result;
   }
 
-  archive_entry* entry = nullptr;
-  bool unreadable = false;  // past a hard error libarchive cannot go on
-  uint64_t headers_read = 0;
-  bool reached_end = false;
-  while (!sink.stopped()) {
-    const int r = archive_read_next_header(a.get(), &entry);
-    if (r == ARCHIVE_EOF) {
-      reached_end = true;
-      break;
-    }
-    if (r < ARCHIVE_WARN) {
-      result.corrupt = true;
-      result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "damaged header";
-      break;
-    }
-    ++headers_read;
-    const auto file_type = archive_entry_filetype(entry);
-    if (file_type == AE_IFDIR) continue;
-    // GNU and BSD ar keep their long-name tables as members named "//" and "/".
-    if ((archive_format(a.get()) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR) {
-      const char* n = archive_entry_pathname(entry);
-      if (n != nullptr && (std::string_view(n) == "/" || std::string_view(n) == "//")) continue;
-    }
-    MemberHeader header;
-    const char* path = archive_entry_pathname_utf8(entry);
-    if (path == nullptr) path = archive_entry_pathname(entry);
-    header.name = path != nullptr && *path != '\0' ? path : "(unnamed #" + std::to_string(result.members) + ")";
-    header.name_unreadable = path == nullptr || archive_entry_pathname_utf8(entry) == nullptr;
-    header.encrypted = archive_entry_is_encrypted(entry) != 0;
-    if (file_type == AE_IFLNK) {
-      header.symlink = true;
-      const char* target = archive_entry_symlink(entry);
-      header.link_target = target != nullptr ? target : "";
-    }
-    if (archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) >= 0)
-      header.declared_size = static_cast<uint64_t>(archive_entry_size(entry));
-    ++result.members;
-
-    auto blob = sink.begin(header);
-    // ar archives written in deterministic mode store no file type (0): still a file.
-    if (blob && (file_type == AE_IFREG || file_type == 0)) {
-      // Blocks straight from libarchive's buffer (or from the container's own bytes, for
-      // a tar or cpio that is not compressed): one copy fewer than archive_read_data.
-      uint64_t delivered = 0;
-      while (true) {
-        const void* block = nullptr;
-        size_t size = 0;
-        la_int64_t offset = 0;
-        const int status = archive_read_data_block(a.get(), &block, &size, &offset);
-        if (status == ARCHIVE_EOF) break;
-        if (status < ARCHIVE_WARN) {
-          result.corrupt = true;
-          result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "damaged data";
-          unreadable = true;
-          break;
-        }
-        // A warning while reading data is a checksum that does not match (zip's CRC,
-        // 7z's, a gzip trailer): the member is damaged or was altered after packing.
-        // What was read (zip hands the last block over with the warning) is still
-        // scanned and the archive read on.
-        if (status == ARCHIVE_WARN && !result.corrupt) {
-          result.corrupt = true;
-          result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "checksum mismatch";
-        }
-        if (block == nullptr || size == 0) continue;
-        // A sparse member's holes read as zeros; a block behind what was delivered (never
-        // written by a sane archiver) only adds what is new.
-        const auto at = static_cast<uint64_t>(std::max<la_int64_t>(offset, 0));
-        if (at > delivered && !deliver_zeros(sink, *blob, at - delivered)) break;
-        delivered = std::max(delivered, at);
-        const uint64_t skip = std::min<uint64_t>(delivered - at, size);
-        const std::span<const uint8_t> fresh(static_cast<const uint8_t*>(block) + skip, size - skip);
-        if (!deliver(sink, *blob, fresh)) break;
-        delivered += fresh.size();
-      }
-      // A sparse member that ends in a hole: its blocks stop before its size does.
-      if (!unreadable && archive_entry_sparse_count(entry) > 0 && header.declared_size &&
-          *header.declared_size > delivered)
-        deliver_zeros(sink, *blob, *header.declared_size - delivered);
-    }
-    sink.end(header, std::move(blob));
-    if (unreadable) break;
-  }
+  EntryWalk walk;
+  read_entries(a.get(), sink, result, walk);
+  const bool unreadable = walk.unreadable;
+  const uint64_t headers_read = walk.headers_read;
+  const bool reached_end = walk.reached_end;
   if (type == "zip" && !unreadable && !sink.stopped()) {
     if (const auto directory = read_zip_directory(bytes)) {
       for (const auto& name : directory->nul_names)

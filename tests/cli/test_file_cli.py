@@ -1,12 +1,17 @@
 """End-to-end tests of `impostor file` and `impostor rules check` on archives built at
 test time by tools/fixtures/make-archives, with inert planted payloads."""
+import gzip
+import hashlib
+import io
 import json
+import lzma
 import os
+import random
 import subprocess
 import tempfile
 import unittest
 
-from fixture_samples import FixtureSet, assert_clean
+from fixture_samples import PAYLOADS, FixtureSet, assert_clean
 
 BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
 
@@ -104,6 +109,60 @@ class FileCommand(unittest.TestCase):
             r = subprocess.run([BIN, "file", "--format", "json", "-"], stdin=f, capture_output=True, timeout=60)
         self.assertEqual(r.returncode, 1)
         self.assertEqual(json.loads(r.stdout)["verdict"], "malicious")
+
+
+class StreamedTar(unittest.TestCase):
+    """A tar inside a compressed stream is read while the stream is decoded: the tar's own
+    artifact still comes before its members, with the size and digests of its bytes, and
+    bytes hidden after the tar's end inside the stream are still scanned."""
+
+    @staticmethod
+    def tar_bytes(names_and_data):
+        buf = io.BytesIO()
+        import tarfile
+        with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+            for name, data in names_and_data:
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                t.addfile(info, io.BytesIO(data))
+        return buf.getvalue()
+
+    def scan(self, name, data):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, name)
+            with open(path, "wb") as f:
+                f.write(data)
+            return report("file", path)
+
+    def test_artifacts_digests_and_order(self):
+        # 2 MiB, several decoder chunks, that do not compress past the 1000:1 bomb ratio.
+        filler = random.Random(5).randbytes(2 << 20)
+        tar = self.tar_bytes([("a/one.bin", filler), ("a/two.txt", b"hello\n")])
+        for name, packed in (("x.tar.gz", gzip.compress(tar)), ("x.tar.xz", lzma.compress(tar))):
+            with self.subTest(sample=name):
+                code, rep = self.scan(name, packed)
+                paths = [a["path"] for a in rep["artifacts"]]
+                inner = next(a for a in rep["artifacts"] if a["path"].endswith(name + "!/x.tar"))
+                self.assertEqual(inner["size"], len(tar))
+                self.assertEqual(inner["sha256"], hashlib.sha256(tar).hexdigest())
+                self.assertEqual(inner["md5"], hashlib.md5(tar).hexdigest())
+                self.assertEqual(inner.get("scanned"), "through its members")
+                self.assertLess(paths.index(inner["path"]), paths.index(inner["path"] + "!/a/one.bin"))
+                one = next(a for a in rep["artifacts"] if a["path"].endswith("!/a/one.bin"))
+                self.assertEqual(one["sha256"], hashlib.sha256(filler).hexdigest())
+                self.assertEqual(rep["target"]["members"], 4)
+
+    def test_bytes_after_the_tar_end_are_scanned(self):
+        with open(PAYLOADS[3], "rb") as f:  # the inert download cradle
+            hidden = f.read()
+        tar = self.tar_bytes([("readme.txt", b"nothing to see\n")])
+        code, rep = self.scan("y.tar.gz", gzip.compress(tar + hidden))
+        inner = next(a for a in rep["artifacts"] if a["path"].endswith("y.tar.gz!/y.tar"))
+        self.assertNotIn("scanned", inner)  # not covered by its members: scanned whole
+        self.assertEqual(inner["sha256"], hashlib.sha256(tar + hidden).hexdigest())
+        hits = [f for f in rep["findings"] if f["id"].startswith("yara.") and f["location"].endswith("y.tar.gz!/y.tar")]
+        self.assertTrue(hits, rep["findings"])
+        self.assertEqual(code, 1)
 
 
 class RulesCheck(unittest.TestCase):

@@ -532,3 +532,49 @@ TEST_CASE("xz in many blocks and concatenated xz streams decode whole, in order"
   CHECK_FALSE(has(o, "unpack.corrupt"));
   CHECK(empty.find("top!/top~") == nullptr);
 }
+
+TEST_CASE("a tar inside a compressed stream is read as it is decoded, with the same findings") {
+  std::string big(3 << 20, '\0');
+  uint32_t x = 99;
+  for (auto& ch : big) {
+    x = x * 1103515245U + 12345U;
+    ch = static_cast<char>(x >> 24);
+  }
+  const auto tgz = make_archive("ustar", {{"first.bin", big}, {"second.txt", "second"}}, "gzip");
+  SUBCASE("whole: parents first, the tar complete at archive_read") {
+    Collect c;
+    const auto o = walk(tgz, c);
+    CHECK_FALSE(has(o, "unpack.corrupt"));
+    REQUIRE(c.members.size() == 4);
+    CHECK(c.members[1].path == "top!/top~");
+    CHECK(c.members[2].path == "top!/top~!/first.bin");
+    CHECK(c.members[1].size > big.size());
+    CHECK(c.archives.at("top!/top~") == true);
+    const auto* first = c.find("top!/top~!/first.bin");
+    REQUIRE(first != nullptr);
+    CHECK(std::string(reinterpret_cast<const char*>(first->blob->bytes().data()), first->size) == big);
+  }
+  SUBCASE("cut inside the tar: the damage named, what came before kept") {
+    Collect c;
+    const auto o = walk(tgz.substr(0, tgz.size() * 2 / 3), c);
+    CHECK(has(o, "unpack.corrupt"));
+    CHECK(c.find("top!/top~!/first.bin") != nullptr);
+    CHECK(c.archives.at("top!/top~") == false);
+  }
+  SUBCASE("at the depth limit the stream's member is had whole and the limit named") {
+    Collect c;
+    WalkLimits l;
+    l.max_depth = 1;
+    const auto o = walk(tgz, c, l);
+    CHECK(has(o, "limits.depth"));
+    CHECK(c.find("top!/top~!/first.bin") == nullptr);
+  }
+  SUBCASE("the member limit inside the streamed tar stops the walk") {
+    Collect c;
+    WalkLimits l;
+    l.max_members = 3;
+    const auto o = walk(tgz, c, l);
+    CHECK(has(o, "limits.members"));
+    CHECK(c.members.size() == 3);
+  }
+}
