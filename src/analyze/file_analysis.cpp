@@ -109,7 +109,7 @@ struct MemberResult {
   std::optional<SignedFile> signature;  // for the types that carry one
   // An archive is digested while the walker reads it, and judged once both are done.
   bool digested = false, read = false;
-  uint64_t held_bytes = 0;                   // of the in-memory budget, until the blob is let go
+  uint64_t held_bytes = 0;                             // of the in-memory budget, until the blob is let go
   std::unique_ptr<scan::Digester> digester = nullptr;  // a streaming archive's digests, on the way
 };
 
