@@ -223,7 +223,8 @@ class ContainerSink final : public MemberSink {
     return inner_.get();
   }
 
-  void close_streamed(const MemberHeader& /*header*/, std::shared_ptr<Blob> blob, const ReadResult& inner) override {
+  void close_streamed(const MemberHeader& /*header*/, const std::shared_ptr<Blob>& blob,
+                      const ReadResult& inner) override {
     if (!inner_) return;
     blob->seal();
     streamed_.size = blob->size();

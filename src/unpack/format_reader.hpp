@@ -62,7 +62,7 @@ class MemberSink {
     return nullptr;
   }
   // The streamed member is complete; `inner` says how reading its members went.
-  virtual void close_streamed(const MemberHeader& /*header*/, std::shared_ptr<Blob> /*blob*/,
+  virtual void close_streamed(const MemberHeader& /*header*/, const std::shared_ptr<Blob>& /*blob*/,
                               const ReadResult& /*inner*/) {}
   // The reader is done with this part of the container's bytes (a streaming read moved
   // past it): a container spilled to disk gives those pages back (Blob::release). The

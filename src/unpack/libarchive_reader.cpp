@@ -313,7 +313,7 @@ ReadResult read_single_stream(std::span<const uint8_t> bytes, std::string_view t
     result.corrupt = end.corrupt;
     result.error = end.error;
     if (inner)
-      sink.close_streamed(header, std::move(blob), *inner);
+      sink.close_streamed(header, blob, *inner);
     else
       sink.end(header, std::move(blob));
     result.covered = end.reached_end && !end.corrupt && stream_covered(bytes, end.consumed);
