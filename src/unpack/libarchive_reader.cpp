@@ -143,7 +143,7 @@ void read_entries(archive* a, MemberSink& sink, ReadResult& result, EntryWalk& w
     }
     if (r < ARCHIVE_WARN) {
       result.corrupt = true;
-      result.error = archive_error_string(a) != nullptr ? archive_error_string(a) : "damaged header";
+      result.error = libarchive_error(a, "damaged header");
       break;
     }
     ++headers_read;
@@ -183,7 +183,7 @@ void read_entries(archive* a, MemberSink& sink, ReadResult& result, EntryWalk& w
         if (status == ARCHIVE_EOF) break;
         if (status < ARCHIVE_WARN) {
           result.corrupt = true;
-          result.error = archive_error_string(a) != nullptr ? archive_error_string(a) : "damaged data";
+          result.error = libarchive_error(a, "damaged data");
           unreadable = true;
           break;
         }
@@ -193,7 +193,7 @@ void read_entries(archive* a, MemberSink& sink, ReadResult& result, EntryWalk& w
         // scanned and the archive read on.
         if (status == ARCHIVE_WARN && !result.corrupt) {
           result.corrupt = true;
-          result.error = archive_error_string(a) != nullptr ? archive_error_string(a) : "checksum mismatch";
+          result.error = libarchive_error(a, "checksum mismatch");
         }
         if (block == nullptr || size == 0) continue;
         // A sparse member's holes read as zeros; a block behind what was delivered (never
@@ -261,7 +261,7 @@ ReadResult read_streamed_tar(TeeSource& tee, MemberSink& inner_sink) {
   EntryWalk walk;
   if (archive_read_open(a.get(), &tee, nullptr, TeeSource::read, nullptr) != ARCHIVE_OK) {
     inner.corrupt = true;
-    inner.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "cannot open";
+    inner.error = libarchive_error(a.get(), "cannot open");
   } else {
     read_entries(a.get(), inner_sink, inner, walk);
   }
@@ -348,7 +348,7 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
   WindowedSource source{bytes, sink};
   if (source.open(a.get()) != ARCHIVE_OK) {
     result.corrupt = true;
-    result.error = archive_error_string(a.get()) != nullptr ? archive_error_string(a.get()) : "cannot open";
+    result.error = libarchive_error(a.get(), "cannot open");
     return result;
   }
 

@@ -7,15 +7,6 @@
 
 namespace impostor::unpack {
 
-namespace {
-
-std::string error_of(archive* a, const char* fallback) {
-  const char* e = archive_error_string(a);
-  return e != nullptr ? e : fallback;
-}
-
-}  // namespace
-
 ReadAheadDecoder::ReadAheadDecoder(std::span<const uint8_t> compressed, std::string_view type, MemberSink& sink)
     : xz_(type == "xz"), source_{compressed, sink}, chunks_(kChunks), sizes_(kChunks, 0) {
   for (int i = 0; i < static_cast<int>(kChunks); ++i) free_.push_back(i);
@@ -81,7 +72,7 @@ void ReadAheadDecoder::decode_libarchive() {
   // mtree, and never look at what follows: a hiding place.
   archive_read_support_format_raw(a);
   archive_read_support_format_empty(a);
-  if (source_.open(a) != ARCHIVE_OK) return opened(Start::failed, error_of(a, "cannot open"));
+  if (source_.open(a) != ARCHIVE_OK) return opened(Start::failed, libarchive_error(a, "cannot open"));
   archive_entry* entry = nullptr;
   const int r = archive_read_next_header(a, &entry);
   if (r == ARCHIVE_EOF) {
@@ -93,7 +84,7 @@ void ReadAheadDecoder::decode_libarchive() {
     }
     return opened(Start::empty);
   }
-  if (r < ARCHIVE_WARN) return opened(Start::failed, error_of(a, "damaged header"));
+  if (r < ARCHIVE_WARN) return opened(Start::failed, libarchive_error(a, "damaged header"));
   opened(Start::member);
 
   while (true) {
@@ -107,11 +98,11 @@ void ReadAheadDecoder::decode_libarchive() {
     if (n == 0) break;
     // A warning is a trailer checksum that does not match: the bytes were altered after
     // packing. What was decoded is still scanned.
-    damaged(error_of(a, n == ARCHIVE_WARN ? "checksum mismatch" : "damaged data"));
+    damaged(libarchive_error(a, n == ARCHIVE_WARN ? "checksum mismatch" : "damaged data"));
     if (n != ARCHIVE_WARN) return;
   }
   const int end = archive_read_next_header(a, &entry);
-  if (end < ARCHIVE_WARN) damaged(error_of(a, "damaged data after the stream"));
+  if (end < ARCHIVE_WARN) damaged(libarchive_error(a, "damaged data after the stream"));
   const std::lock_guard lock(mutex_);
   if (end == ARCHIVE_EOF) {
     finish_.reached_end = true;

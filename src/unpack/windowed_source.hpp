@@ -5,10 +5,17 @@
 #include <cstdint>
 #include <cstdio>
 #include <span>
+#include <string>
 
 #include "unpack/format_reader.hpp"
 
 namespace impostor::unpack {
+
+// libarchive's message for the last error on `a`, or `fallback` when it set none.
+inline std::string libarchive_error(archive* a, const char* fallback) {
+  const char* e = archive_error_string(a);
+  return e != nullptr ? e : fallback;
+}
 
 // A container's bytes handed to libarchive a window at a time instead of all at once
 // (archive_read_open_memory), so the reader knows how far libarchive has got and can give
