@@ -92,6 +92,8 @@ std::string strip_dot_slash(std::string_view name) {
   return std::string(name);
 }
 
+class ContainerSink;
+
 // State of one top-level walk, shared by the nested sinks.
 struct WalkState {
   const FormatRegistry& formats;
@@ -119,6 +121,10 @@ struct WalkState {
   void walk(const std::string& path, const std::string& name, const std::shared_ptr<Blob>& blob, int depth);
   void corrupt(const std::string& path, const std::string& format, std::string reader, std::string error,
                size_t members_read);
+  // After a container's read, streamed or not: what its sink gathered becomes findings,
+  // and whether its members covered it (read whole, no damage, no limit since it began).
+  bool settle_read(ContainerSink& sink, const std::string& path, const std::string& type, std::string_view reader,
+                   const ReadResult& result, size_t limits_before);
 };
 
 class ContainerSink final : public MemberSink {
@@ -229,11 +235,8 @@ class ContainerSink final : public MemberSink {
     blob->seal();
     streamed_.size = blob->size();
     streamed_.streaming = false;
-    inner_->report_properties();
-    inner_->report_link_loops();
-    if (inner.corrupt) state_.corrupt(streamed_.path, streamed_.type, "libarchive", inner.error, inner.members);
     const bool covered =
-        inner.covered && !inner.corrupt && !state_.stopped && state_.limit_hits == streamed_limits_before_;
+        state_.settle_read(*inner_, streamed_.path, streamed_.type, "libarchive", inner, streamed_limits_before_);
     state_.visitor.archive_read(streamed_, covered);
     inner_.reset();
     streamed_.blob.reset();
@@ -404,10 +407,15 @@ void WalkState::walk(const std::string& path, const std::string& name, const std
   const size_t limits_before = limit_hits;
   ContainerSink sink(*this, path, depth, *blob);
   const ReadResult result = reader->read(bytes, member.type, name, sink);
+  covered = settle_read(sink, path, member.type, reader->name(), result, limits_before);
+}
+
+bool WalkState::settle_read(ContainerSink& sink, const std::string& path, const std::string& type,
+                            std::string_view reader, const ReadResult& result, size_t limits_before) {
   sink.report_properties();
   sink.report_link_loops();
-  if (result.corrupt) corrupt(path, member.type, std::string(reader->name()), result.error, result.members);
-  covered = result.covered && !result.corrupt && !stopped && limit_hits == limits_before;
+  if (result.corrupt) corrupt(path, type, std::string(reader), result.error, result.members);
+  return result.covered && !result.corrupt && !stopped && limit_hits == limits_before;
 }
 
 // Medium, so a damaged file is at least suspicious: what lies past the damage went

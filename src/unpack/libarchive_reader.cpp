@@ -65,6 +65,11 @@ bool all_zero(std::span<const uint8_t> b) {
   return std::all_of(b.begin(), b.end(), [](uint8_t c) { return c == 0; });
 }
 
+// A stream is covered by its one member when nothing but zeros follows what it took.
+bool stream_covered(std::span<const uint8_t> bytes, uint64_t consumed) {
+  return consumed <= bytes.size() && all_zero(bytes.subspan(static_cast<size_t>(consumed)));
+}
+
 // Whether a container read to its end had bytes outside its members and structure, where
 // a scan of the members alone would not look. Streamed formats say how far they read
 // (libarchive's count at the outermost filter: the stored bytes consumed); zip, 7z and
@@ -92,18 +97,12 @@ bool container_covered(archive* a, std::span<const uint8_t> bytes, std::string_v
   const int filters = archive_filter_count(a);
   if (filters < 1) return false;
   const la_int64_t consumed = archive_filter_bytes(a, filters - 1);
-  if (consumed < 0 || static_cast<uint64_t>(consumed) > bytes.size()) return false;
-  return all_zero(bytes.subspan(static_cast<size_t>(consumed)));
+  return consumed >= 0 && stream_covered(bytes, static_cast<uint64_t>(consumed));
 }
 
 // The walker's sink takes at most 64 KiB at a time, so its per-member and total limits
 // stop a member within 64 KiB of the line whatever block sizes a format hands over.
 constexpr size_t kSinkPiece = size_t{64} * 1024;
-
-// A stream is covered by its one member when nothing but zeros follows what it took.
-bool stream_covered(std::span<const uint8_t> bytes, uint64_t consumed) {
-  return consumed <= bytes.size() && all_zero(bytes.subspan(static_cast<size_t>(consumed)));
-}
 
 bool deliver(MemberSink& sink, Blob& blob, std::span<const uint8_t> bytes) {
   for (size_t off = 0; off < bytes.size(); off += kSinkPiece)

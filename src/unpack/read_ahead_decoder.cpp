@@ -7,6 +7,15 @@
 
 namespace impostor::unpack {
 
+namespace {
+
+// The outermost filter's count: the compressed bytes libarchive took from the stream.
+uint64_t stored_bytes_read(archive* a) {
+  return static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a, archive_filter_count(a) - 1), 0));
+}
+
+}  // namespace
+
 ReadAheadDecoder::ReadAheadDecoder(std::span<const uint8_t> compressed, std::string_view type, MemberSink& sink)
     : xz_(type == "xz"), source_{compressed, sink}, chunks_(kChunks), sizes_(kChunks, 0) {
   for (int i = 0; i < static_cast<int>(kChunks); ++i) free_.push_back(i);
@@ -79,8 +88,7 @@ void ReadAheadDecoder::decode_libarchive() {
     {
       const std::lock_guard lock(mutex_);
       finish_.reached_end = true;
-      finish_.consumed =
-          static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a, archive_filter_count(a) - 1), 0));
+      finish_.consumed = stored_bytes_read(a);
     }
     return opened(Start::empty);
   }
@@ -107,8 +115,7 @@ void ReadAheadDecoder::decode_libarchive() {
   if (end == ARCHIVE_EOF) {
     finish_.reached_end = true;
     // The outermost filter's count: the compressed bytes the stream took.
-    finish_.consumed =
-        static_cast<uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a, archive_filter_count(a) - 1), 0));
+    finish_.consumed = stored_bytes_read(a);
   }
 }
 
