@@ -146,7 +146,7 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
     out.artifact["error"] = blob_error.empty() ? blob->error() : blob_error;
     return out;
   }
-  const auto digest = scan::digest(blob->bytes());
+  const auto digest = scan::digest(blob->bytes(), {}, /*md5=*/false);
   out.artifact["sha256"] = digest.sha256;
   out.artifact["type"] = std::string(unpack::detect_file_type(blob->bytes()));
   if (scanner == nullptr) return out;

@@ -117,8 +117,8 @@ struct MemberResult {
 class ScanningVisitor final : public unpack::MemberVisitor {
  public:
   ScanningVisitor(core::WorkerPool& pool, std::vector<std::unique_ptr<scan::YaraScanner>>& scanners,
-                  const scan::HashList& good, const scan::HashList& bad, const sign::TrustStore* trust)
-      : pool_(pool), scanners_(scanners), good_(good), bad_(bad), trust_(trust) {}
+                  const scan::HashList& good, const scan::HashList& bad, const sign::TrustStore* trust, bool md5)
+      : pool_(pool), scanners_(scanners), good_(good), bad_(bad), trust_(trust), md5_(md5) {}
 
   void visit(const unpack::Member& member) override {
     MemberResult* slot = nullptr;
@@ -134,7 +134,7 @@ class ScanningVisitor final : public unpack::MemberVisitor {
       results_.push_back({member, {}, {}, {}, {}, {}});
       slot = &results_.back();
       slot->held_bytes = weight;
-      if (member.streaming) slot->digester = std::make_unique<scan::Digester>();
+      if (member.streaming) slot->digester = std::make_unique<scan::Digester>(md5_);
       // An archive's YARA pass waits until the walker has read it: if its members covered
       // it, a pass over its own bytes would only scan the same bytes again (or compressed
       // noise). Its digest need not wait: it runs beside the walk instead of after it.
@@ -215,7 +215,7 @@ class ScanningVisitor final : public unpack::MemberVisitor {
     return [blob = r.member.blob.get()](std::span<const uint8_t> part) { blob->release(part); };
   }
 
-  void digest(MemberResult& r) { record_digests(r, scan::digest(r.member.blob->bytes(), releaser(r))); }
+  void digest(MemberResult& r) { record_digests(r, scan::digest(r.member.blob->bytes(), releaser(r), md5_)); }
 
   void record_digests(MemberResult& r, const scan::Digests& d) {
     r.sha256 = d.sha256;
@@ -269,6 +269,7 @@ class ScanningVisitor final : public unpack::MemberVisitor {
   const scan::HashList& good_;
   const scan::HashList& bad_;
   const sign::TrustStore* trust_;
+  bool md5_;  // the rules read `md5`, or the report shows it
   static constexpr uint64_t kHeldBudget = uint64_t{64} << 20;
   std::mutex mutex_;
   std::condition_variable room_;
@@ -281,13 +282,14 @@ class ScanningVisitor final : public unpack::MemberVisitor {
 
 FileScanner::FileScanner(const unpack::FormatRegistry& formats, const unpack::WalkLimits& limits,
                          std::shared_ptr<scan::YaraRules> rules, scan::HashList known_good, scan::HashList known_bad,
-                         size_t threads, SignatureChecks signatures)
+                         size_t threads, SignatureChecks signatures, DigestChoice digests)
     : formats_(formats),
       limits_(limits),
       rules_(std::move(rules)),
       known_good_(std::move(known_good)),
       known_bad_(std::move(known_bad)),
       signatures_(std::move(signatures)),
+      md5_(digests.md5 || (rules_ && rules_->reads_md5())),
       pool_(std::min<size_t>(std::max<size_t>(threads, 1), 32), 2 * std::max<size_t>(threads, 1)) {
   for (size_t i = 0; i < pool_.size(); ++i)
     scanners_.push_back(rules_ ? std::make_unique<scan::YaraScanner>(*rules_) : nullptr);
@@ -297,7 +299,7 @@ FileScanner::FileScanner(const unpack::FormatRegistry& formats, const unpack::Wa
 std::vector<core::Finding> FileScanner::scan_content(std::span<const uint8_t> bytes, const std::string& name,
                                                      const std::string& type, const std::string& location) {
   if (!content_scanner_) return {};
-  const auto d = scan::digest(bytes);
+  const auto d = scan::digest(bytes, {}, rules_->reads_md5());
   const scan::ScanContext ctx{name, location, lower_extension(name), type, d.md5, {}, {}, 0};
   std::vector<core::Finding> found;
   {
@@ -337,7 +339,7 @@ void FileScanner::examine(const std::string& name, const std::shared_ptr<unpack:
   const std::lock_guard lock(examine_mutex_);
   report.target.details["size"] = blob->size();
   ScanningVisitor visitor(pool_, scanners_, known_good_, known_bad_,
-                          signatures_.enabled() ? signatures_.trust.get() : nullptr);
+                          signatures_.enabled() ? signatures_.trust.get() : nullptr, md5_);
   const unpack::ArchiveWalker walker(formats_, limits_);
   auto outcome = walker.walk(name, blob, visitor);
   pool_.wait_idle();
@@ -373,8 +375,8 @@ void FileScanner::examine(const std::string& name, const std::shared_ptr<unpack:
     nlohmann::json ids = nlohmann::json::array();
     for (const auto& f : r.findings) ids.push_back(f.id);
     nlohmann::json artifact = {{"path", r.member.path},   {"type", r.member.type}, {"size", r.member.size},
-                               {"depth", r.member.depth}, {"sha256", r.sha256},    {"md5", r.md5},
-                               {"findings", ids}};
+                               {"depth", r.member.depth}, {"sha256", r.sha256},    {"findings", ids}};
+    if (!r.md5.empty()) artifact["md5"] = r.md5;
     if (r.signature) artifact["signature"] = signature_summary(r.signature->signature);
     if (r.scanned_through_members) artifact["scanned"] = "through its members";
     report.artifacts.push_back(std::move(artifact));

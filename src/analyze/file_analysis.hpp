@@ -26,11 +26,16 @@ struct SignatureChecks {
 
 // Everything a file analysis needs, loaded once and shared: formats, limits, compiled
 // rules, hash lists, the worker pool and one YARA scanner per worker.
+// The digests a file's members get besides SHA-256.
+struct DigestChoice {
+  bool md5 = false;  // in the report (`file --md5`); computed anyway when a rule reads `md5`
+};
+
 class FileScanner {
  public:
   FileScanner(const unpack::FormatRegistry& formats, const unpack::WalkLimits& limits,
               std::shared_ptr<scan::YaraRules> rules, scan::HashList known_good, scan::HashList known_bad,
-              size_t threads, SignatureChecks signatures = {});
+              size_t threads, SignatureChecks signatures = {}, DigestChoice digests = {});
 
   // `impostor file PATH`: unpack recursively, scan every member on the pool while the
   // walk goes on, and judge. "-" reads standard input. Never throws for bad input: an
@@ -56,6 +61,7 @@ class FileScanner {
   std::shared_ptr<scan::YaraRules> rules_;
   scan::HashList known_good_, known_bad_;
   SignatureChecks signatures_;
+  bool md5_;
   core::WorkerPool pool_;
   std::vector<std::unique_ptr<scan::YaraScanner>> scanners_;  // one per worker
 };

@@ -21,11 +21,12 @@ struct FileOptions {
   unpack::WalkLimits limits;
   size_t threads = 0;  // 0: one per core
   bool no_cache = false;
+  analyze::DigestChoice digests;
 };
 
 int run_file(const CommonOptions& common, const FileOptions& options) {
   const scan::YaraLibrary yara;
-  auto scanner = make_file_scanner(common, options.limits, options.threads, !options.no_cache);
+  auto scanner = make_file_scanner(common, options.limits, options.threads, !options.no_cache, options.digests);
   if (!scanner) return kExitError;
   ReportWriter writer(common);
   for (const auto& path : options.paths) writer.add(scanner->analyze(path));
@@ -59,6 +60,8 @@ void add_file_command(CLI::App& app, const CommonOptions& common, Action& action
   sub->add_option("--max-ratio", l.max_ratio, "Expansion ratio past the first MiB (default 1000)");
   sub->add_option("--timeout", l.max_seconds, "Seconds per top-level file (default 120)")->check(CLI::PositiveNumber);
   sub->add_option("--threads", options->threads, "Scanning threads (default: one per core, at most 32)");
+  sub->add_flag("--md5", options->digests.md5,
+                "Give every member's MD5 too (computed anyway when a rule reads the `md5` external)");
   sub->add_flag("--no-rule-cache", options->no_cache, "Compile the rules afresh instead of using the cache");
   sub->callback([&common, &action, options] { action = [&common, options] { return run_file(common, *options); }; });
 

@@ -50,7 +50,8 @@ std::optional<analyze::SignatureChecks> load_signature_checks(const CommonOption
 }  // namespace
 
 std::unique_ptr<analyze::FileScanner> make_file_scanner(const CommonOptions& common, const unpack::WalkLimits& limits,
-                                                        size_t threads, bool use_rule_cache) {
+                                                        size_t threads, bool use_rule_cache,
+                                                        analyze::DigestChoice digests) {
   auto rules = load_rules(common, use_rule_cache);
   if (!rules) return nullptr;
   std::vector<std::string> problems;
@@ -64,7 +65,7 @@ std::unique_ptr<analyze::FileScanner> make_file_scanner(const CommonOptions& com
   if (!signatures) return nullptr;
   const size_t n = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
   return std::make_unique<analyze::FileScanner>(unpack::FormatRegistry::standard(), limits, std::move(rules),
-                                                std::move(good), std::move(bad), n, std::move(*signatures));
+                                                std::move(good), std::move(bad), n, std::move(*signatures), digests);
 }
 
 }  // namespace impostor::cli

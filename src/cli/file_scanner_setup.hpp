@@ -11,6 +11,7 @@ namespace impostor::cli {
 // FileScanner of a run; used by `file`, `url` downloads and `guard`. Problems go to
 // stderr; nullptr when any of them is fatal.
 std::unique_ptr<analyze::FileScanner> make_file_scanner(const CommonOptions& common, const unpack::WalkLimits& limits,
-                                                        size_t threads, bool use_rule_cache);
+                                                        size_t threads, bool use_rule_cache,
+                                                        analyze::DigestChoice digests = {});
 
 }  // namespace impostor::cli

@@ -282,7 +282,7 @@ int run_guard(const CommonOptions& common, const GuardOptions& options) {
     if (!blob) {
       c.report.errors.push_back(error);
     } else {
-      c.sha256 = scan::digest(blob->bytes()).sha256;
+      c.sha256 = scan::digest(blob->bytes(), {}, /*md5=*/false).sha256;
       scanner->examine(c.original, blob, c.report);
     }
     core::apply_verdict_policy(c.report);

@@ -83,17 +83,46 @@ fs::path cache_dir() {
   return {};
 }
 
+using Sources = std::vector<std::pair<fs::path, std::string>>;
+
 // Cache key: SHA-256 over the libyara version, the externals and every (path, source),
-// each length-prefixed so no two different sets of files give the same bytes.
-std::string sources_key(const std::vector<std::pair<fs::path, std::string>>& sources) {
-  std::string material = YR_VERSION;
+// each length-prefixed so no two different sets of files give the same bytes. "probed"
+// marks the caches that record whether the rules read `md5` (in the file name).
+std::string sources_key(const Sources& sources) {
+  std::string material = YR_VERSION "\0probed";
   for (const char* e : kStringExternals) material += std::string("\0", 1) + e;
   for (const auto& [path, text] : sources) {
     const std::string p = path.string();
     material += "\n" + std::to_string(p.size()) + ":" + p + std::to_string(text.size()) + ":";
     material += text;
   }
-  return digest({reinterpret_cast<const uint8_t*>(material.data()), material.size()}).sha256;
+  return digest({reinterpret_cast<const uint8_t*>(material.data()), material.size()}, {}, /*md5=*/false).sha256;
+}
+
+// Adds every source to `compiler` with the externals declared, except `without`; the
+// number of errors (libyara refuses further sources after the first).
+int add_sources(YR_COMPILER* compiler, const Sources& sources, ProblemSink* sink, std::string_view without = {}) {
+  for (const char* e : kStringExternals)
+    if (e != without) yr_compiler_define_string_variable(compiler, e, "");
+  for (const char* e : kIntegerExternals) yr_compiler_define_integer_variable(compiler, e, 0);
+  int errors = 0;
+  for (const auto& [path, text] : sources) {
+    if (sink != nullptr) sink->current_file = path.string();
+    // Namespace per file keeps equal rule names in two families apart.
+    errors += yr_compiler_add_string(compiler, text.c_str(), path.stem().c_str());
+    if (errors > 0) break;
+  }
+  return errors;
+}
+
+// libyara cannot list the identifiers a rule uses; its own compiler can tell whether the
+// rules compile with `md5` left undeclared, which they do exactly when none reads it
+// (`hash.md5(...)` is the hash module's, not the external). Any doubt counts as reading.
+bool sources_read_md5(const Sources& sources) {
+  YR_COMPILER* raw = nullptr;
+  if (yr_compiler_create(&raw) != ERROR_SUCCESS) return true;
+  const std::unique_ptr<YR_COMPILER, CompilerDeleter> compiler(raw);
+  return add_sources(compiler.get(), sources, nullptr, "md5") > 0;
 }
 
 }  // namespace
@@ -111,16 +140,21 @@ YaraRules::Compiled YaraRules::compile_dir(const fs::path& dir, bool use_cache) 
     out.problems.push_back({dir.string(), 0, "no *.yar files", false});
     return out;
   }
-  std::vector<std::pair<fs::path, std::string>> sources;
+  Sources sources;
   sources.reserve(files.size());
   for (const auto& f : files) sources.emplace_back(f, read_text(f));
 
+  // Two names for one key: whether the rules read `md5` is part of what was cached.
   const fs::path cache = use_cache ? cache_dir() : fs::path{};
-  const fs::path cached = cache.empty() ? fs::path{} : cache / ("rules-" + sources_key(sources) + ".yarc");
-  if (!cached.empty() && fs::is_regular_file(cached, ec)) {
+  const std::string key = cache.empty() ? std::string() : sources_key(sources);
+  const auto cache_file = [&](bool reads_md5) {
+    return cache.empty() ? fs::path{} : cache / ("rules-" + key + (reads_md5 ? "-md5" : "") + ".yarc");
+  };
+  for (const bool reads_md5 : {true, false}) {
+    const fs::path cached = cache_file(reads_md5);
     YR_RULES* rules = nullptr;
-    if (yr_rules_load(cached.c_str(), &rules) == ERROR_SUCCESS) {
-      out.rules.reset(new YaraRules(rules));
+    if (!cached.empty() && fs::is_regular_file(cached, ec) && yr_rules_load(cached.c_str(), &rules) == ERROR_SUCCESS) {
+      out.rules.reset(new YaraRules(rules, reads_md5));
       out.from_cache = true;
       return out;
     }
@@ -134,15 +168,7 @@ YaraRules::Compiled YaraRules::compile_dir(const fs::path& dir, bool use_cache) 
   std::unique_ptr<YR_COMPILER, CompilerDeleter> compiler(raw);
   ProblemSink sink{&out.problems, {}};
   yr_compiler_set_callback(compiler.get(), on_compiler_message, &sink);
-  for (const char* e : kStringExternals) yr_compiler_define_string_variable(compiler.get(), e, "");
-  for (const char* e : kIntegerExternals) yr_compiler_define_integer_variable(compiler.get(), e, 0);
-  int errors = 0;
-  for (const auto& [path, text] : sources) {
-    sink.current_file = path.string();
-    // Namespace per file keeps equal rule names in two families apart.
-    errors += yr_compiler_add_string(compiler.get(), text.c_str(), path.stem().c_str());
-    if (errors > 0) break;  // libyara refuses further sources after an error
-  }
+  const int errors = add_sources(compiler.get(), sources, &sink);
   for (auto& p : out.problems)
     if (p.file.empty() || p.file == "(null)") p.file = sink.current_file;
   if (errors > 0) return out;
@@ -151,8 +177,9 @@ YaraRules::Compiled YaraRules::compile_dir(const fs::path& dir, bool use_cache) 
     out.problems.push_back({dir.string(), 0, "cannot build the compiled rules", false});
     return out;
   }
-  out.rules.reset(new YaraRules(rules));
-  if (!cached.empty()) {
+  const bool reads_md5 = sources_read_md5(sources);
+  out.rules.reset(new YaraRules(rules, reads_md5));
+  if (const fs::path cached = cache_file(reads_md5); !cached.empty()) {
     fs::create_directories(cache, ec);
     const fs::path tmp = cached.string() + ".tmp" + std::to_string(::getpid());
     if (!ec && yr_rules_save(rules, tmp.c_str()) == ERROR_SUCCESS) fs::rename(tmp, cached, ec);

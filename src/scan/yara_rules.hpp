@@ -49,10 +49,13 @@ class YaraRules {
   YaraRules& operator=(const YaraRules&) = delete;
   YR_RULES* get() const { return rules_; }
   size_t rule_count() const;
+  // Whether any rule reads the `md5` external: when none does, scans need not compute it.
+  bool reads_md5() const { return reads_md5_; }
 
  private:
-  explicit YaraRules(YR_RULES* rules) : rules_(rules) {}
+  YaraRules(YR_RULES* rules, bool reads_md5) : rules_(rules), reads_md5_(reads_md5) {}
   YR_RULES* rules_;
+  bool reads_md5_;
 };
 
 }  // namespace impostor::scan

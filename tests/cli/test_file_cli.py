@@ -127,12 +127,12 @@ class StreamedTar(unittest.TestCase):
                 t.addfile(info, io.BytesIO(data))
         return buf.getvalue()
 
-    def scan(self, name, data):
+    def scan(self, name, data, *args):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, name)
             with open(path, "wb") as f:
                 f.write(data)
-            return report("file", path)
+            return report("file", *args, path)
 
     def test_artifacts_digests_and_order(self):
         # 2 MiB, several decoder chunks, that do not compress past the 1000:1 bomb ratio.
@@ -140,7 +140,7 @@ class StreamedTar(unittest.TestCase):
         tar = self.tar_bytes([("a/one.bin", filler), ("a/two.txt", b"hello\n")])
         for name, packed in (("x.tar.gz", gzip.compress(tar)), ("x.tar.xz", lzma.compress(tar))):
             with self.subTest(sample=name):
-                code, rep = self.scan(name, packed)
+                code, rep = self.scan(name, packed, "--md5")
                 paths = [a["path"] for a in rep["artifacts"]]
                 inner = next(a for a in rep["artifacts"] if a["path"].endswith(name + "!/x.tar"))
                 self.assertEqual(inner["size"], len(tar))
@@ -150,6 +150,11 @@ class StreamedTar(unittest.TestCase):
                 self.assertLess(paths.index(inner["path"]), paths.index(inner["path"] + "!/a/one.bin"))
                 one = next(a for a in rep["artifacts"] if a["path"].endswith("!/a/one.bin"))
                 self.assertEqual(one["sha256"], hashlib.sha256(filler).hexdigest())
+                self.assertEqual(one["md5"], hashlib.md5(filler).hexdigest())
+                # Without --md5 (and no bundled rule reads the `md5` external) none is given.
+                _, plain = self.scan(name, packed)
+                self.assertTrue(all("md5" not in a for a in plain["artifacts"]))
+                self.assertEqual([a["sha256"] for a in plain["artifacts"]], [a["sha256"] for a in rep["artifacts"]])
                 self.assertEqual(rep["target"]["members"], 4)
 
     def test_bytes_after_the_tar_end_are_scanned(self):

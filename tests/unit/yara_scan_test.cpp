@@ -76,7 +76,39 @@ TEST_CASE("compiled rules are cached by a hash of their sources") {
   CHECK(YaraRules::compile_dir(dir.path).from_cache);
   dir.write("a.yar", "rule a { strings: $x = \"abd\" condition: $x }");
   CHECK(!YaraRules::compile_dir(dir.path).from_cache);  // changed source, new key
-  ::unsetenv("XDG_CACHE_HOME");                         // NOLINT(concurrency-mt-unsafe)
+  // Whether the rules read `md5` is cached with them.
+  dir.write("b.yar", "rule b { condition: md5 == \"900150983cd24fb0d6963f7d28e17f72\" }");
+  const auto fresh = YaraRules::compile_dir(dir.path);
+  REQUIRE(fresh.rules);
+  CHECK(fresh.rules->reads_md5());
+  const auto cached = YaraRules::compile_dir(dir.path);
+  CHECK(cached.from_cache);
+  CHECK(cached.rules->reads_md5());
+  fs::remove(dir.path / "b.yar");
+  const auto without = YaraRules::compile_dir(dir.path);
+  CHECK(without.from_cache);
+  CHECK_FALSE(without.rules->reads_md5());
+  ::unsetenv("XDG_CACHE_HOME");  // NOLINT(concurrency-mt-unsafe)
+}
+
+TEST_CASE("whether the rules read the md5 external") {
+  library();
+  TempDir dir("yara-md5");
+  // The hash module's md5() and a string "md5" are not the external.
+  dir.write("a.yar", "import \"hash\"\nrule a { strings: $m = \"md5\" condition: $m or hash.md5(0, 3) == \"x\" }");
+  const auto module_only = YaraRules::compile_dir(dir.path, false);
+  REQUIRE(module_only.rules);
+  CHECK_FALSE(module_only.rules->reads_md5());
+  dir.write("z/b.yar", "rule b { condition: filesize > 2 and md5 != \"\" }");
+  const auto external = YaraRules::compile_dir(dir.path, false);
+  REQUIRE(external.rules);
+  CHECK(external.rules->reads_md5());
+  YaraScanner scanner(*external.rules);
+  ScanContext ctx{"x", "x", "", "text", digest(bytes("abc")).md5, "", "", 0};
+  CHECK(scanner.scan(bytes("abc"), ctx).size() == 1);
+  ctx.md5 = digest(bytes("abc"), {}, false).md5;  // not computed: the neutral ""
+  CHECK(ctx.md5.empty());
+  CHECK(scanner.scan(bytes("abc"), ctx).empty());
 }
 
 TEST_CASE("rule errors carry file and line") {
@@ -96,6 +128,9 @@ TEST_CASE("digests and hash lists") {
   const auto d = digest(bytes("abc"));
   CHECK(d.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(d.md5 == "900150983cd24fb0d6963f7d28e17f72");
+  const auto sha_only = digest(bytes("abc"), {}, false);
+  CHECK(sha_only.sha256 == d.sha256);
+  CHECK(sha_only.md5.empty());
   TempDir dir("hashes");
   dir.write(
       "good.txt",
