@@ -59,7 +59,7 @@ bool is_installer_response(const std::string& content_type, const std::string& c
 
 DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& candidate, const std::string& referer,
                                const std::string& user_agent, const DownloadSettings& settings, FileScanner* scanner,
-                               HopJudge& judge, core::Report& report) {
+                               HopJudge& judge) {
   DownloadOutcome out;
   // Key by key: an initializer list builds each pair as an array first.
   out.artifact = nlohmann::json::object();
@@ -102,6 +102,7 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
       }
     }
     out.artifact["probe"] = {{"status", probe_status}, {"content_type", type}};
+    out.transient = probe_status == 0;
     if (!installer) {
       out.artifact["skipped"] = "the link does not serve a file (probe)";
       return out;
@@ -119,7 +120,12 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
   };
   net::RedirectChain chain(fetcher, get, settings.max_redirects);
   const net::Hop* last = chain.follow(candidate.url);
-  judge.judge_chain(chain, report, /*main=*/false);
+  {
+    core::Report hops_seen;
+    judge.judge_chain(chain, hops_seen, /*main=*/false);
+    out.hop_findings = std::move(hops_seen.findings);
+    out.vendor = std::move(hops_seen.vendor);
+  }
   nlohmann::json hops = nlohmann::json::array();
   for (const auto& hop : chain.hops()) {
     nlohmann::json step = nlohmann::json::object();
@@ -129,6 +135,8 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
   }
   out.artifact["hops"] = std::move(hops);
   if (last == nullptr || last->status < 200 || last->status >= 300 || !last->error.empty()) {
+    // A refused address or a bad URL answers the same next time; a timeout may not.
+    out.transient = last != nullptr && !last->refused && (last->status == 0 || !last->error.empty());
     out.artifact["error"] = last == nullptr        ? chain.stop_detail()
                             : !last->error.empty() ? last->error
                                                    : "status " + std::to_string(last->status);

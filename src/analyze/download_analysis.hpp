@@ -25,15 +25,19 @@ struct DownloadSettings {
   int max_redirects = 10;
 };
 
-// What became of one candidate: always an artifact for the report, plus the findings of
-// the file analysis (located at "<download URL>!<member>").
+// What became of one candidate: always an artifact for the report, the findings of the
+// file analysis (located at "<download URL>!<member>"), and what the download's hops
+// showed (for the page's report, through add_finding_once).
 // Its implicit move is nlohmann::json's, which is noexcept; clang-tidy follows json's
 // invariant checks into code that can only assert.
 struct DownloadOutcome {  // NOLINT(bugprone-exception-escape)
   nlohmann::json artifact;
   std::vector<core::Finding> findings;
-  bool installer = false;  // it was fetched as an installer or archive
-  std::string final_host;  // where the bytes came from, after redirects
+  std::vector<core::Finding> hop_findings;  // its hosts, certificates and redirects, judged
+  std::string vendor;                       // the vendor its hosts are or imitate
+  bool installer = false;                   // it was fetched as an installer or archive
+  bool transient = false;                   // a transport failure: asking again may differ
+  std::string final_host;                   // where the bytes came from, after redirects
   std::string final_url;
 };
 
@@ -43,7 +47,7 @@ struct DownloadOutcome {  // NOLINT(bugprone-exception-escape)
 // is judged like a page hop (a download from a lookalike host is itself a finding).
 DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& candidate, const std::string& referer,
                                const std::string& user_agent, const DownloadSettings& settings, FileScanner* scanner,
-                               HopJudge& judge, core::Report& report);
+                               HopJudge& judge);
 
 // True when the response headers say "a file to save", not a page.
 bool is_installer_response(const std::string& content_type, const std::string& content_disposition);

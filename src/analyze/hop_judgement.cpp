@@ -130,11 +130,13 @@ const HostStanding& HopJudge::standing_of_host(const std::string& host) {
   return *hosts_.emplace(host, std::move(known)).first->second;
 }
 
-void HopJudge::add(core::Report& report, Finding finding) {
+void add_finding_once(core::Report& report, Finding finding) {
   for (const auto& f : report.findings)
     if (f.id == finding.id && f.location == finding.location) return;
   report.findings.push_back(std::move(finding));
 }
+
+void HopJudge::add(core::Report& report, Finding finding) { add_finding_once(report, std::move(finding)); }
 
 void HopJudge::judge_chain(const net::RedirectChain& chain, core::Report& report, bool main) {
   const auto& hops = chain.hops();

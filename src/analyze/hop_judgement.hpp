@@ -71,6 +71,9 @@ class JudgeMemo {
   Table<CertificateBrands> certificates_;
 };
 
+// Adds `finding` unless the report has one with its id at its location already.
+void add_finding_once(core::Report& report, core::Finding finding);
+
 // Turns a fetched redirect chain into findings: every hop's host through the domain
 // classifier, its certificate against the allowlist, and the redirects between hops
 // (tls.*, http.*). One judge per analysed URL; hosts are classified once each.

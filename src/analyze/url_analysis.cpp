@@ -229,6 +229,35 @@ void enrich_page(const UrlContext& context, const net::Hop& hop, page::PageAnaly
 
 std::string without_fragment(const std::string& url) { return url.substr(0, url.find('#')); }
 
+// One candidate, fetched for this page or taken from the fetch another page of the same
+// site made (the artifact then says whose); its hop findings join the report.
+DownloadOutcome fetch_candidate(const UrlContext& context, const DownloadCandidate& candidate, const net::Hop& hop,
+                                const std::string& user_agent, HopJudge& judge, core::Report& report) {
+  const auto fetch = [&] {
+    return fetch_download(context.fetcher, candidate, hop.url, user_agent, context.settings.downloads, context.files,
+                          judge);
+  };
+  DownloadOutcome out;
+  if (context.downloads == nullptr) {
+    out = fetch();
+  } else {
+    bool reused = false;
+    const auto answer =
+        context.downloads->get(DownloadMemo::key(candidate, hop.url, user_agent), hop.url, fetch, reused);
+    out = answer->outcome;
+    if (reused) {
+      // What this page says of the link is its own; what the link gave is shared.
+      out.artifact["reasons"] = candidate.reasons;
+      out.artifact["found_at"] = core::to_valid_utf8(candidate.where);
+      out.artifact["fetched_for"] = core::to_valid_utf8(answer->first_page);
+    }
+  }
+  for (auto& f : out.hop_findings) add_finding_once(report, std::move(f));
+  out.hop_findings.clear();
+  if (report.vendor.empty()) report.vendor = out.vendor;
+  return out;
+}
+
 std::vector<DownloadOutcome> fetch_downloads(const UrlContext& context, const page::PageAnalysis& analysis,
                                              const std::string& refreshed_download, const net::Hop& hop,
                                              HopJudge& judge, core::Report& report) {
@@ -247,9 +276,8 @@ std::vector<DownloadOutcome> fetch_downloads(const UrlContext& context, const pa
   const auto* profile = net::find_profile(context.settings.profile);
   for (const auto& candidate : candidates) {
     if (out.size() >= context.settings.downloads.max_downloads) break;
-    out.push_back(fetch_download(context.fetcher, candidate, hop.url,
-                                 profile != nullptr ? profile->user_agent : std::string(), context.settings.downloads,
-                                 context.files, judge, report));
+    out.push_back(
+        fetch_candidate(context, candidate, hop, profile != nullptr ? profile->user_agent : std::string(), judge, report));
   }
   return out;
 }

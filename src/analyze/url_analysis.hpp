@@ -10,6 +10,7 @@
 #include "allowlist/vendor.hpp"
 #include "analyze/domain_analysis.hpp"
 #include "analyze/download_analysis.hpp"
+#include "analyze/download_memo.hpp"
 #include "analyze/file_analysis.hpp"
 #include "analyze/hop_judgement.hpp"
 #include "core/report.hpp"
@@ -66,6 +67,7 @@ struct UrlContext {
   std::vector<page::BrandTerms> brands;  // brand_terms(allowlist), built once
   JudgeMemo* judge_memo = nullptr;       // host and certificate classifications shared by the run's URLs
   FaviconMemo* favicons = nullptr;       // favicons shared by the run's URLs; none: fetched for every page
+  DownloadMemo* downloads = nullptr;     // downloads shared by a site's pages; none: fetched for every page
 };
 
 // `impostor url URL`: fetch as a victim's browser would, hop by hop, judge every hop's

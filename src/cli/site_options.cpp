@@ -31,6 +31,8 @@ void add_site_options(CLI::App& sub, SiteOptions& options) {
   sub.add_flag(
       "--no-cloaking-probe", [&s](int64_t) { s.cloaking_probe = false; },
       "Do not fetch a second time as a plain client");
+  sub.add_flag("--fetch-every-download", options.fetch_every_download,
+               "Fetch a download for every page that links it, instead of once per site every 5 minutes");
 }
 
 SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) {
@@ -57,6 +59,7 @@ SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) 
   fetcher_ = std::make_unique<net::Fetcher>(options.fetch);
   judge_memo_ = std::make_unique<analyze::JudgeMemo>();
   favicons_ = std::make_unique<analyze::FaviconMemo>();
+  if (!options.fetch_every_download) downloads_ = std::make_unique<analyze::DownloadMemo>();
   context_ = std::make_unique<analyze::UrlContext>(analyze::UrlContext{{*normalizer_, *classifier_},
                                                                        allowlist_,
                                                                        *fetcher_,
@@ -64,7 +67,8 @@ SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) 
                                                                        files_.get(),
                                                                        analyze::brand_terms(allowlist_),
                                                                        judge_memo_.get(),
-                                                                       favicons_.get()});
+                                                                       favicons_.get(),
+                                                                       downloads_.get()});
 }
 
 SiteScanSetup::~SiteScanSetup() = default;

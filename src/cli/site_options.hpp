@@ -19,6 +19,7 @@ struct SiteOptions {
   analyze::UrlSettings settings;
   double connect_timeout_s = 10;
   double timeout_s = 30;
+  bool fetch_every_download = false;  // no DownloadMemo: each page fetches its links itself
 };
 
 void add_site_options(CLI::App& sub, SiteOptions& options);
@@ -42,6 +43,7 @@ class SiteScanSetup {
   std::unique_ptr<net::Fetcher> fetcher_;
   std::unique_ptr<analyze::JudgeMemo> judge_memo_;
   std::unique_ptr<analyze::FaviconMemo> favicons_;
+  std::unique_ptr<analyze::DownloadMemo> downloads_;
   std::unique_ptr<analyze::UrlContext> context_;
 };
 

@@ -1,6 +1,7 @@
 """End-to-end tests of `impostor crawl` and `impostor history` on the loopback test sites:
 mixed scenarios, kill -9 and resume, new/changed/same across scans, hostile inputs and
 databases."""
+import http.client
 import json
 import os
 import resource
@@ -15,6 +16,7 @@ from loopback_site import Site, site_args, url
 from peak_memory import run_measured
 
 BIN = os.environ.get("IMPOSTOR_BIN", "impostor")
+LOOKALIKE = "zoom-us-download.com"
 
 # Scenario path/host -> the verdict every URL of it must get.
 SCENARIOS = [
@@ -42,6 +44,16 @@ def crawl(path, *extra, timeout=600, preexec=None):
 def done_before_resume(db):
     with sqlite3.connect(db) as c:
         return c.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+
+
+def fetch_text(host, path):
+    """A test-site answer read directly (plain HTTP on loopback, Host header set)."""
+    conn = http.client.HTTPConnection("127.0.0.1", Site.start()["http_port"], timeout=10)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        return conn.getresponse().read().decode()
+    finally:
+        conn.close()
 
 
 def results(stdout):
@@ -161,6 +173,58 @@ class Crawl(unittest.TestCase):
         for bad in ("3/3", "1", "a/b", "1/0", "-1/2"):
             with self.subTest(shard=bad):
                 self.assertEqual(crawl(src, "--shard", bad).returncode, 2)
+
+
+class SharedDownloads(unittest.TestCase):
+    """A site links one payload from page after page: a crawl fetches it once per site."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def count(self, token):
+        return int(fetch_text(LOOKALIKE, f"/counted/{token}/count"))
+
+    def run_pages(self, token, hosts, *extra):
+        path = os.path.join(self.tmp.name, token + ".txt")
+        with open(path, "w") as f:
+            for host in hosts:
+                for i in range(4):
+                    f.write(url(host, f"/counted/{token}/page?n={i}") + "\n")
+        run = crawl(path, "--concurrency", "8", *extra)
+        self.assertIn(run.returncode, (0, 1), run.stderr.decode())
+        return results(run.stdout)
+
+    def downloads(self, rows):
+        return [a for r in rows for a in r["artifacts"] if a.get("kind") == "download"]
+
+    def test_one_fetch_per_site_and_each_page_keeps_the_answer(self):
+        rows = self.run_pages("once", [LOOKALIKE])
+        self.assertEqual(len(rows), 4)
+        self.assertEqual(self.count("once"), 1)
+        got = self.downloads(rows)
+        self.assertEqual(len(got), 4)
+        self.assertEqual(len({a["sha256"] for a in got}), 1)
+        shared = [a for a in got if "fetched_for" in a]
+        self.assertEqual(len(shared), 3)  # the other three say whose fetch they show
+        pages = {r["target"]["url"] for r in rows}
+        self.assertTrue(all(a["fetched_for"] in pages for a in shared))
+        self.assertTrue(all(a["found_at"] and a["reasons"] for a in got))
+        # Every page's report has the download's findings and hop findings, not only the first.
+        verdicts = {r["verdict"] for r in rows}
+        self.assertEqual(len(verdicts), 1, verdicts)
+        finding_sets = {tuple(sorted(f["id"] for f in r["findings"])) for r in rows}
+        self.assertEqual(len(finding_sets), 1, finding_sets)
+
+    def test_another_site_linking_the_same_url_fetches_it_itself(self):
+        rows = self.run_pages("two", [LOOKALIKE, "meeting-apps-download.com"])
+        self.assertEqual(len(rows), 8)
+        self.assertEqual(self.count("two"), 2)
+
+    def test_fetch_every_download(self):
+        rows = self.run_pages("every", [LOOKALIKE], "--fetch-every-download")
+        self.assertEqual(self.count("every"), 4)
+        self.assertFalse(any("fetched_for" in a for a in self.downloads(rows)))
 
 
 class HostileInput(unittest.TestCase):

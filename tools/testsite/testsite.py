@@ -125,6 +125,9 @@ GZIP_BOMB = gzip.compress(b"\0" * (64 << 20), 9)
 BENIGN = page("Pancake recipes", "<h1>Pancakes</h1><p>Flour, eggs, milk.</p>")
 
 
+COUNTER_LOCK = threading.Lock()  # the /counted/ files, shared by the HTTPS and HTTP servers
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "testsite"
@@ -241,6 +244,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.redirect("/loop")
         if path == "/downgrade":
             return self.redirect(f"http://{PLAIN_HTTP}:{http_port}/")
+        if path.startswith("/counted/"):
+            # /counted/T/page links /counted/T/setup.exe (absolute, on the lookalike host, from
+            # whichever host serves the page); each fetch of it is counted in the workdir and
+            # /counted/T/count says how many there were: tests see how often a crawl fetched it.
+            token, _, leaf = path[len("/counted/"):].partition("/")
+            if not token.isalnum():
+                return self.send(404, page("Not found", "<p>bad token</p>"))
+            counter = os.path.join(self.server.workdir, "counted-" + token)
+            if leaf == "page":
+                href = f"https://{LOOKALIKE}:{https_port}/counted/{token}/setup.exe"
+                return self.send(200, page("Zoom download", f"<h1>Download Zoom</h1><a href='{href}'>Download</a>"))
+            if leaf == "setup.exe":
+                with COUNTER_LOCK:
+                    n = int(open(counter).read()) if os.path.exists(counter) else 0
+                    with open(counter, "w") as f:
+                        f.write(str(n + 1))
+                return self.send(200, b"MZ" + b"\0" * 62 + b"inert counted installer", "application/octet-stream",
+                                 [("Content-Disposition", "attachment; filename=setup.exe")])
+            if leaf == "count":
+                n = open(counter).read() if os.path.exists(counter) else "0"
+                return self.send(200, n.encode(), "text/plain")
+            return self.send(404, page("Not found", "<p>nothing here</p>"))
         if path == "/files/ZoomInstaller.exe":
             return self.send(200, b"MZ" + b"\0" * 62 + b"inert test installer", "application/octet-stream",
                              [("Content-Disposition", "attachment; filename=ZoomInstaller.exe")])

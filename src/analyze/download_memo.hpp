@@ -1,0 +1,54 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "analyze/download_analysis.hpp"
+
+namespace impostor::analyze {
+
+// Downloads a run fetched, by what decides the answer: the download URL, the origin of the
+// page that links it (a kit may serve its payload only to its own pages, so another site
+// linking the same URL fetches it for itself), the user agent and whether the link needs a
+// probe. Fake sites link one payload from page after page; fetching and unpacking it once
+// per page would hammer the site and tell nothing new. An answer lasts kLifetime, so a
+// long crawl sees a payload that changes; one that failed in transport is not kept. An ask
+// for a key being fetched waits for that fetch. Bounded (starts over when full);
+// thread-safe. `crawl --fetch-every-download` runs without it.
+class DownloadMemo {
+ public:
+  static constexpr size_t kMaxEntries = 1024;
+  static constexpr std::chrono::seconds kLifetime{300};
+
+  struct Answer {
+    DownloadOutcome outcome;
+    std::string first_page;  // the page whose fetch it was
+  };
+
+  static std::string key(const DownloadCandidate& candidate, const std::string& referer, const std::string& user_agent);
+
+  // The answer for `key`: known, on its way, or fetched now by `fetch` for `page`.
+  // `reused` says whether it came from another page's fetch. What `fetch` throws is
+  // thrown to every ask waiting for it, and nothing is kept.
+  std::shared_ptr<const Answer> get(const std::string& key, const std::string& page,
+                                    const std::function<DownloadOutcome()>& fetch, bool& reused);
+
+ private:
+  struct Entry {
+    std::shared_future<std::shared_ptr<const Answer>> answer;
+    std::chrono::steady_clock::time_point at;
+    uint64_t id = 0;
+  };
+  void forget(const std::string& key, uint64_t id);
+
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+  uint64_t next_id_ = 0;
+};
+
+}  // namespace impostor::analyze
