@@ -10,8 +10,8 @@ std::string DownloadMemo::key(const DownloadCandidate& candidate, const std::str
   const std::string origin = page.ok() ? page.scheme + "://" + page.host + ":" + std::to_string(page.port) : referer;
   // Length-prefixed parts: no two different triples give one key.
   std::string out;
-  for (const std::string_view part : {std::string_view(candidate.url), std::string_view(origin),
-                                     std::string_view(user_agent)})
+  for (const std::string_view part :
+       {std::string_view(candidate.url), std::string_view(origin), std::string_view(user_agent)})
     out.append(std::to_string(part.size())).append(":").append(part);
   out += candidate.by_extension ? "E" : "P";
   return out;

@@ -276,8 +276,8 @@ std::vector<DownloadOutcome> fetch_downloads(const UrlContext& context, const pa
   const auto* profile = net::find_profile(context.settings.profile);
   for (const auto& candidate : candidates) {
     if (out.size() >= context.settings.downloads.max_downloads) break;
-    out.push_back(
-        fetch_candidate(context, candidate, hop, profile != nullptr ? profile->user_agent : std::string(), judge, report));
+    out.push_back(fetch_candidate(context, candidate, hop, profile != nullptr ? profile->user_agent : std::string(),
+                                  judge, report));
   }
   return out;
 }

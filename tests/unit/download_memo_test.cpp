@@ -86,7 +86,8 @@ TEST_CASE("transport failures and exceptions are not kept") {
   CHECK(kept->outcome.artifact["sha256"] == "bb");
   CHECK(kept->first_page == "p2");
 
-  CHECK_THROWS_AS(memo.get("t", "p1", []() -> DownloadOutcome { throw std::runtime_error("boom"); }, reused),
+  CHECK_THROWS_AS(memo.get(
+                      "t", "p1", []() -> DownloadOutcome { throw std::runtime_error("boom"); }, reused),
                   std::runtime_error);
   memo.get("t", "p2", counted("dd"), reused);
   CHECK_FALSE(reused);
@@ -97,7 +98,8 @@ TEST_CASE("a download memo stays bounded") {
   DownloadMemo memo;
   bool reused = false;
   for (size_t i = 0; i <= DownloadMemo::kMaxEntries; ++i)
-    memo.get("k" + std::to_string(i), "p", [] { return answer("x"); }, reused);
+    memo.get(
+        "k" + std::to_string(i), "p", [] { return answer("x"); }, reused);
   // The table started over when full: the first key is fetched again.
   int fetches = 0;
   memo.get(
