@@ -4,6 +4,7 @@
 #include <yara.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -125,6 +126,23 @@ bool sources_read_md5(const Sources& sources) {
   return add_sources(compiler.get(), sources, nullptr, "md5") > 0;
 }
 
+// Every change of the rules leaves a compiled file keyed by the old sources: caches no run
+// has loaded for kStaleAfter go when a new one is written (a load refreshes its file's
+// time), so the folder does not grow with every signature update.
+constexpr auto kStaleAfter = std::chrono::hours(24 * 14);
+
+void prune_stale(const fs::path& dir, const fs::path& keep) {
+  std::error_code ec;
+  const auto cutoff = fs::file_time_type::clock::now() - kStaleAfter;
+  for (fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->path() == keep || name.rfind("rules-", 0) != 0 || name.find(".yarc") == std::string::npos) continue;
+    std::error_code entry_ec;
+    if (!it->is_regular_file(entry_ec) || it->last_write_time(entry_ec) > cutoff || entry_ec) continue;
+    fs::remove(it->path(), entry_ec);
+  }
+}
+
 }  // namespace
 
 YaraRules::Compiled YaraRules::compile_dir(const fs::path& dir, bool use_cache) {
@@ -154,6 +172,7 @@ YaraRules::Compiled YaraRules::compile_dir(const fs::path& dir, bool use_cache) 
     const fs::path cached = cache_file(reads_md5);
     YR_RULES* rules = nullptr;
     if (!cached.empty() && fs::is_regular_file(cached, ec) && yr_rules_load(cached.c_str(), &rules) == ERROR_SUCCESS) {
+      fs::last_write_time(cached, fs::file_time_type::clock::now(), ec);  // in use: not stale
       out.rules.reset(new YaraRules(rules, reads_md5));
       out.from_cache = true;
       return out;
@@ -184,6 +203,7 @@ YaraRules::Compiled YaraRules::compile_dir(const fs::path& dir, bool use_cache) 
     const fs::path tmp = cached.string() + ".tmp" + std::to_string(::getpid());
     if (!ec && yr_rules_save(rules, tmp.c_str()) == ERROR_SUCCESS) fs::rename(tmp, cached, ec);
     fs::remove(tmp, ec);
+    prune_stale(cache, cached);
   }
   return out;
 }

@@ -88,6 +88,34 @@ TEST_CASE("compiled rules are cached by a hash of their sources") {
   const auto without = YaraRules::compile_dir(dir.path);
   CHECK(without.from_cache);
   CHECK_FALSE(without.rules->reads_md5());
+
+  // Caches unused for weeks go when a new one is written; the rest of the folder stays.
+  const auto weeks_ago = fs::file_time_type::clock::now() - std::chrono::hours(24 * 30);
+  const fs::path folder = cache.path / "impostor";
+  std::ofstream(folder / "rules-0000.yarc") << "stale";
+  std::ofstream(folder / "rules-0001.yarc.tmp42") << "stale";
+  std::ofstream(folder / "notes.txt") << "not ours";
+  for (const auto* name : {"rules-0000.yarc", "rules-0001.yarc.tmp42", "notes.txt"})
+    fs::last_write_time(folder / name, weeks_ago);
+  std::ofstream(folder / "rules-0002.yarc") << "recent";
+  size_t compiled_caches = 0;
+  for (const auto& e : fs::directory_iterator(folder))
+    if (e.path().filename().string().size() > 40) ++compiled_caches;
+  // The cache in use was loaded above, so it is recent whatever its file's age.
+  for (const auto& e : fs::directory_iterator(folder))
+    if (e.path().filename().string().size() > 40) fs::last_write_time(e.path(), weeks_ago);
+  CHECK(YaraRules::compile_dir(dir.path).from_cache);  // loading refreshes its time
+  dir.write("c.yar", "rule c { condition: false }");
+  CHECK_FALSE(YaraRules::compile_dir(dir.path).from_cache);  // a new cache is written: the stale go
+  CHECK_FALSE(fs::exists(folder / "rules-0000.yarc"));
+  CHECK_FALSE(fs::exists(folder / "rules-0001.yarc.tmp42"));
+  CHECK(fs::exists(folder / "notes.txt"));
+  CHECK(fs::exists(folder / "rules-0002.yarc"));
+  size_t left = 0;
+  for (const auto& e : fs::directory_iterator(folder))
+    if (e.path().filename().string().size() > 40) ++left;
+  CHECK(compiled_caches >= 3);
+  CHECK(left == 2);              // the one loaded (refreshed) and the one just written
   ::unsetenv("XDG_CACHE_HOME");  // NOLINT(concurrency-mt-unsafe)
 }
 
