@@ -50,7 +50,7 @@ rule scam_support_phone_alert
         fixture = "scam/support-phone.hta"
 
     strings:
-        $phone1 = /(call|contact|dial|helpline|hotline|toll[ -]?free|support|technician)[^\r\n\x00]{0,100}(\+?1[ .\-]?)?\(?[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b/ nocase
+        $phone1 = /\b(call|contact|dial|helpline|hotline|toll[ -]?free|support|technician)\b[^\r\n\x00]{0,100}(\+?1[ .\-]?)?\(?[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b/ nocase
         $phone2 = /href\s{0,4}=\s{0,4}["']?tel:\+?1?[ .\-]?\(?[2-9][0-9]{2}\)?[ .\-]?[0-9]{3}[ .\-]?[0-9]{4}/ nocase
 
         $a1 = "virus" nocase fullword ascii wide
@@ -132,5 +132,7 @@ rule scam_browser_locker_page
         $w3 = /(computer|PC|browser|Mac) (has been|is) (blocked|locked)/ nocase
 
     condition:
-        $fs and 2 of ($t*) and 1 of ($w*)
+        // A page, not a browser: Chromium's own binary embeds these web APIs and alert strings.
+        not (uint16(0) == 0x5A4D or uint32(0) == 0x464C457F or uint32(0) == 0xFEEDFACF or uint32(0) == 0xCAFEBABE)
+        and $fs and 2 of ($t*) and 1 of ($w*)
 }
