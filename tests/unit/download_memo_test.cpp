@@ -43,6 +43,7 @@ TEST_CASE("concurrent asks for one download share one fetch") {
   std::atomic<int> fetches{0};
   std::atomic<int> reused_count{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int i = 0; i < 8; ++i)
     threads.emplace_back([&, i] {
       bool reused = false;
