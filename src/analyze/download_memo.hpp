@@ -22,7 +22,8 @@ namespace impostor::analyze {
 // thread-safe. `crawl --fetch-every-download` runs without it.
 class DownloadMemo {
  public:
-  static constexpr size_t kMaxEntries = 1024;
+  // An answer can hold a member list of 200 entries: 256 of them stay within tens of MiB.
+  static constexpr size_t kMaxEntries = 256;
   static constexpr std::chrono::seconds kLifetime{300};
 
   struct Answer {
