@@ -24,12 +24,13 @@ struct SignatureChecks {
   bool enabled() const { return allowlist && trust; }
 };
 
-// Everything a file analysis needs, loaded once and shared: formats, limits, compiled
-// rules, hash lists, the worker pool and one YARA scanner per worker.
 // The digests a file's members get besides SHA-256.
 struct DigestChoice {
   bool md5 = false;  // in the report (`file --md5`); computed anyway when a rule reads `md5`
 };
+
+// Everything a file analysis needs, loaded once and shared: formats, limits, compiled
+// rules, hash lists, the worker pool and one YARA scanner per worker.
 
 class FileScanner {
  public:

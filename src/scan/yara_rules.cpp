@@ -87,10 +87,11 @@ fs::path cache_dir() {
 using Sources = std::vector<std::pair<fs::path, std::string>>;
 
 // Cache key: SHA-256 over the libyara version, the externals and every (path, source),
-// each length-prefixed so no two different sets of files give the same bytes. "probed"
-// marks the caches that record whether the rules read `md5` (in the file name).
+// each length-prefixed so no two different sets of files give the same bytes. "md5-probed"
+// keys the caches that record whether the rules read `md5` (in the file name) apart from
+// older ones, which do not.
 std::string sources_key(const Sources& sources) {
-  std::string material = YR_VERSION "\0probed";
+  std::string material = std::string(YR_VERSION) + "|md5-probed";
   for (const char* e : kStringExternals) material += std::string("\0", 1) + e;
   for (const auto& [path, text] : sources) {
     const std::string p = path.string();
