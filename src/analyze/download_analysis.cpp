@@ -121,8 +121,7 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
   net::RedirectChain chain(fetcher, get, settings.max_redirects);
   const net::Hop* last = chain.follow(candidate.url);
   {
-    core::Report hops_seen;
-    judge.judge_chain(chain, hops_seen, /*main=*/false);
+    core::Report hops_seen = judge.judge_apart(chain);
     out.hop_findings = std::move(hops_seen.findings);
     out.vendor = std::move(hops_seen.vendor);
   }

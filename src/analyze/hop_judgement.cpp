@@ -231,6 +231,16 @@ CertificateBrands HopJudge::certificate_brands(const net::CertificateInfo& leaf)
   return brands;
 }
 
+core::Report HopJudge::judge_apart(const net::RedirectChain& chain) {
+  core::Report apart;
+  tls_report_ = nullptr;
+  judge_chain(chain, apart, /*main=*/false);
+  // `apart` leaves with this call and its address may come back for the next one: a
+  // stale pointer would take that report's certificates as judged already.
+  tls_report_ = nullptr;
+  return apart;
+}
+
 void HopJudge::judge_tls(const net::Hop& hop, const HostStanding& host, core::Report& report) {
   if (!hop.tls || hop.tls->chain.empty()) return;
   const auto& tls = *hop.tls;

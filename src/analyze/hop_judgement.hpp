@@ -86,6 +86,9 @@ class HopJudge {
   // `main`: the chain of the URL itself, whose refused addresses make the report an
   // error; a download's refusals are only recorded in its artifact.
   void judge_chain(const net::RedirectChain& chain, core::Report& report, bool main = true);
+  // A download's chain judged on its own, as a report of its findings (kept apart to be
+  // shared with other pages): nothing left out for having been judged into another report.
+  core::Report judge_apart(const net::RedirectChain& chain);
   // http.cloaking: the victim's view (`main`) against a plain client's (`probe`).
   void compare_for_cloaking(const net::RedirectChain& main, const net::RedirectChain& probe, core::Report& report);
 

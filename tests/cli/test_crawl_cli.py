@@ -221,6 +221,22 @@ class SharedDownloads(unittest.TestCase):
         self.assertEqual(len(rows), 8)
         self.assertEqual(self.count("two"), 2)
 
+    def test_a_shared_answer_keeps_its_own_hop_findings(self):
+        # One page fetches two downloads from the lookalike host; a page of another site
+        # then takes the second from the memo: it must still carry that host's certificate
+        # findings, as a fetch of its own would.
+        path = os.path.join(self.tmp.name, "pair.txt")
+        with open(path, "w") as f:
+            f.write(url("meeting-apps-download.com", "/counted/pair/pair") + "\n")
+            f.write(url("meeting-apps-download.com", "/counted/pair/other-page") + "\n")
+        run = crawl(path, "--concurrency", "1")
+        rows = {r["target"]["url"].rsplit("/", 1)[1]: r for r in results(run.stdout)}
+        shared = [a for a in self.downloads([rows["other-page"]]) if "fetched_for" in a]
+        self.assertEqual(len(shared), 1)
+        at_lookalike = lambda r: {f["id"] for f in r["findings"] if f["location"] == LOOKALIKE}
+        self.assertTrue(any(i.startswith("tls.") for i in at_lookalike(rows["pair"])), rows["pair"]["findings"])
+        self.assertEqual(at_lookalike(rows["other-page"]), at_lookalike(rows["pair"]))
+
     def test_fetch_every_download(self):
         rows = self.run_pages("every", [LOOKALIKE], "--fetch-every-download")
         self.assertEqual(self.count("every"), 4)

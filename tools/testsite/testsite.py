@@ -248,13 +248,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # /counted/T/page links /counted/T/setup.exe (absolute, on the lookalike host, from
             # whichever host serves the page); each fetch of it is counted in the workdir and
             # /counted/T/count says how many there were: tests see how often a crawl fetched it.
+            # /counted/T/pair links setup.exe and other.exe, /counted/T/other-page other.exe.
             token, _, leaf = path[len("/counted/"):].partition("/")
             if not token.isalnum():
                 return self.send(404, page("Not found", "<p>bad token</p>"))
             counter = os.path.join(self.server.workdir, "counted-" + token)
-            if leaf == "page":
-                href = f"https://{LOOKALIKE}:{https_port}/counted/{token}/setup.exe"
-                return self.send(200, page("Zoom download", f"<h1>Download Zoom</h1><a href='{href}'>Download</a>"))
+            links = {"page": ["setup.exe"], "pair": ["setup.exe", "other.exe"], "other-page": ["other.exe"]}
+            if leaf in links:
+                anchors = "".join(f"<a href='https://{LOOKALIKE}:{https_port}/counted/{token}/{name}'>Download</a>"
+                                  for name in links[leaf])
+                return self.send(200, page("Zoom download", f"<h1>Download Zoom</h1>{anchors}"))
+            if leaf == "other.exe":
+                return self.send(200, b"MZ" + b"\0" * 62 + b"inert other installer", "application/octet-stream",
+                                 [("Content-Disposition", "attachment; filename=other.exe")])
             if leaf == "setup.exe":
                 with COUNTER_LOCK:
                     n = int(open(counter).read()) if os.path.exists(counter) else 0
