@@ -299,8 +299,9 @@ FileScanner::FileScanner(const unpack::FormatRegistry& formats, const unpack::Wa
 std::vector<core::Finding> FileScanner::scan_content(std::span<const uint8_t> bytes, const std::string& name,
                                                      const std::string& type, const std::string& location) {
   if (!content_scanner_) return {};
-  const auto d = scan::digest(bytes, {}, rules_->reads_md5());
-  const scan::ScanContext ctx{name, location, lower_extension(name), type, d.md5, {}, {}, 0};
+  // Only the `md5` external wants a digest of a page or script.
+  const std::string md5 = rules_->reads_md5() ? scan::digest(bytes).md5 : std::string();
+  const scan::ScanContext ctx{name, location, lower_extension(name), type, md5, {}, {}, 0};
   std::vector<core::Finding> found;
   {
     const std::lock_guard lock(content_mutex_);
