@@ -154,9 +154,8 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
     return out;
   }
   out.artifact["type"] = std::string(unpack::detect_file_type(blob->bytes()));
-  const auto sha256 = [&blob] { return scan::digest(blob->bytes(), {}, /*md5=*/false).sha256; };
   if (scanner == nullptr) {
-    out.artifact["sha256"] = sha256();
+    out.artifact["sha256"] = scan::digest(blob->bytes(), {}, /*md5=*/false).sha256;
     return out;
   }
 
@@ -166,11 +165,7 @@ DownloadOutcome fetch_download(net::Fetcher& fetcher, const DownloadCandidate& c
   file.target = {core::TargetKind::file, last->url};
   const std::string name = last->url;
   scanner->examine(name, blob, file);
-  // The walk digests the file itself (its depth-0 member): no second pass over up to
-  // 512 MiB, unless the walk ended before that digest.
-  const auto walked = file.target.details.find("sha256");
-  std::string digest = walked != file.target.details.end() && walked->is_string() ? walked->get<std::string>() : "";
-  out.artifact["sha256"] = digest.size() == 64 ? std::move(digest) : sha256();
+  out.artifact["sha256"] = examined_sha256(file, *blob);  // no second pass over up to 512 MiB
   nlohmann::json ids = nlohmann::json::array();
   for (auto& f : file.findings) {
     ids.push_back(f.id);

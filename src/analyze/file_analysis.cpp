@@ -296,6 +296,14 @@ FileScanner::FileScanner(const unpack::FormatRegistry& formats, const unpack::Wa
   if (rules_) content_scanner_ = std::make_unique<scan::YaraScanner>(*rules_);
 }
 
+std::string examined_sha256(const core::Report& examined, const unpack::Blob& blob) {
+  const auto walked = examined.target.details.find("sha256");
+  if (walked != examined.target.details.end() && walked->is_string() &&
+      walked->get_ref<const std::string&>().size() == 64)
+    return walked->get<std::string>();
+  return scan::digest(blob.bytes(), {}, /*md5=*/false).sha256;
+}
+
 std::vector<core::Finding> FileScanner::scan_content(std::span<const uint8_t> bytes, const std::string& name,
                                                      const std::string& type, const std::string& location) {
   if (!content_scanner_) return {};

@@ -24,6 +24,10 @@ struct SignatureChecks {
   bool enabled() const { return allowlist && trust; }
 };
 
+// The SHA-256 of a file `examine` walked: the walk's own digest of it (its depth-0
+// member), or one pass over `blob` when the walk ended before that digest.
+std::string examined_sha256(const core::Report& examined, const unpack::Blob& blob);
+
 // The digests a file's members get besides SHA-256.
 struct DigestChoice {
   bool md5 = false;  // in the report (`file --md5`); computed anyway when a rule reads `md5`

@@ -20,7 +20,6 @@
 #include "core/build_info.hpp"
 #include "core/text_safety.hpp"
 #include "core/verdict_policy.hpp"
-#include "scan/digest.hpp"
 #include "scan/yara_rules.hpp"
 #include "unpack/blob.hpp"
 #include "unpack/file_type.hpp"
@@ -282,8 +281,8 @@ int run_guard(const CommonOptions& common, const GuardOptions& options) {
     if (!blob) {
       c.report.errors.push_back(error);
     } else {
-      c.sha256 = scan::digest(blob->bytes(), {}, /*md5=*/false).sha256;
       scanner->examine(c.original, blob, c.report);
+      c.sha256 = analyze::examined_sha256(c.report, *blob);
     }
     core::apply_verdict_policy(c.report);
     c.decision = analyze::decide_guard(policy, c.report);
