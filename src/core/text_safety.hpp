@@ -11,6 +11,10 @@ namespace impostor::core {
 // Replaces every ill-formed UTF-8 sequence with U+FFFD, so JSON output is always valid.
 std::string to_valid_utf8(std::string_view text);
 
+// Whether `text` is well-formed UTF-8 (to_valid_utf8 would return it unchanged), without
+// copying it.
+bool is_valid_utf8(std::string_view text);
+
 // For terminals and log lines: valid UTF-8, with C0/C1 controls, DEL and ESC (so every ANSI
 // escape sequence) shown as \xNN instead of being interpreted. Newlines and tabs too.
 std::string for_terminal(std::string_view text);

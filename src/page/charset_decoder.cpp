@@ -4,7 +4,6 @@
 #include <unicode/ucnv_cb.h>
 #include <unicode/ucnv_err.h>
 #include <unicode/ucsdet.h>
-#include <algorithm>
 
 #include <algorithm>
 #include <array>
@@ -81,12 +80,13 @@ bool convert(UConverter* from, std::string_view in, std::string& out, size_t& re
   ucnv_setToUCallBack(from, count_and_substitute, &replaced, nullptr, nullptr, &status);
   Converter to = open_converter("UTF-8");
   if (U_FAILURE(status) || !to) return false;
-  std::array<UChar, 4096> pivot{};
+  // Not value-initialised: zeroing these 72 KiB cost more than decoding a small page.
+  std::array<UChar, 4096> pivot;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   UChar* pivot_source = pivot.data();
   UChar* pivot_target = pivot.data();
   const char* source = in.data();
   const char* source_limit = in.data() + in.size();
-  std::array<char, 1 << 16> chunk{};
+  std::array<char, 1 << 16> chunk;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   out.reserve(in.size() + in.size() / 2);
   bool reset = true;
   for (;;) {
@@ -101,7 +101,6 @@ bool convert(UConverter* from, std::string_view in, std::string& out, size_t& re
   }
 }
 
-bool valid_utf8(std::string_view s) { return core::to_valid_utf8(s) == s; }
 
 std::optional<std::string> detect(std::string_view bytes) {
   UErrorCode status = U_ZERO_ERROR;
@@ -257,7 +256,7 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view content_type
       chosen = Candidate{is_utf16(converter_name(*label)) ? "UTF-8" : *label, CharsetSource::meta};
     }
   }
-  if (!chosen && valid_utf8(body)) chosen = Candidate{"UTF-8", CharsetSource::utf8_valid};
+  if (!chosen && core::is_valid_utf8(body)) chosen = Candidate{"UTF-8", CharsetSource::utf8_valid};
   if (!chosen) {
     if (auto name = detect(body); name && open_converter(converter_name(*name)))
       chosen = Candidate{*name, CharsetSource::detected};
@@ -266,20 +265,26 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view content_type
 
   out.source = chosen->source;
   out.charset = converter_name(chosen->label);
-  Converter from = open_converter(out.charset);
   std::string utf8;
-  if (!from || !convert(from.get(), body, utf8, out.replaced)) {
+  if (out.charset == "UTF-8" && core::is_valid_utf8(body)) {
+    // Most pages: ICU's UTF-8 to UTF-8 conversion of well-formed input is the identity.
+    utf8.assign(body);
+  } else if (Converter from = open_converter(out.charset); !from || !convert(from.get(), body, utf8, out.replaced)) {
     out.charset = "UTF-8";
     utf8 = core::to_valid_utf8(body);
   }
   // U+0000 would end Gumbo's C strings early; the HTML tokenizer replaces it with U+FFFD too.
-  out.utf8.reserve(utf8.size());
-  for (char c : utf8) {
-    if (c == '\0') {
-      out.utf8 += "\xEF\xBF\xBD";
-      ++out.nul_characters;
-    } else {
-      out.utf8 += c;
+  if (utf8.find('\0') == std::string::npos) {
+    out.utf8 = std::move(utf8);
+  } else {
+    out.utf8.reserve(utf8.size() + 16);
+    for (char c : utf8) {
+      if (c == '\0') {
+        out.utf8 += "\xEF\xBF\xBD";
+        ++out.nul_characters;
+      } else {
+        out.utf8 += c;
+      }
     }
   }
   return out;

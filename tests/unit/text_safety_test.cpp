@@ -17,6 +17,18 @@ TEST_CASE("to_valid_utf8 keeps good text and replaces every ill-formed byte") {
   CHECK(to_valid_utf8("\xE2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");                  // truncated at the end
 }
 
+TEST_CASE("is_valid_utf8 agrees with to_valid_utf8") {
+  for (const std::string_view text :
+       {std::string_view("zoom.us"), std::string_view("z\xD0\xBEom"), std::string_view("a\xFF"), std::string_view("\xC0\xAF"),
+        std::string_view("\xED\xA0\x80"), std::string_view("\xF4\x90\x80\x80"), std::string_view("\xE2\x82"),
+        std::string_view("\xF0\x9F\x98\x80"), std::string_view("ok\0nul", 6), std::string_view()}) {
+    CAPTURE(text);
+    CHECK(is_valid_utf8(text) == (to_valid_utf8(text) == text));
+  }
+  CHECK(is_valid_utf8("\xF0\x9F\x98\x80"));
+  CHECK_FALSE(is_valid_utf8("\xE2\x82"));
+}
+
 TEST_CASE("for_terminal neutralises control characters and ANSI escapes") {
   CHECK(for_terminal("plain") == "plain");
   CHECK(for_terminal("\x1b[31mred") == "\\x1b[31mred");
