@@ -342,6 +342,7 @@ struct Fetcher::Impl {
   // Easy handles of finished transfers, reset, for the next ones: a new handle allocates
   // libcurl's whole per-transfer state and buffers again, once per request.
   static constexpr size_t kMaxPooled = 128;
+  static constexpr long kIdleConnections = 128;
   std::mutex pool_mutex;
   std::vector<CURL*> pool;
 
@@ -373,6 +374,10 @@ struct Fetcher::Impl {
     multi = curl_multi_init();
     if (multi == nullptr) throw std::runtime_error("cannot create a libcurl multi handle");
     curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    // libcurl keeps 4 idle connections per transfer in flight by default: with few URLs at
+    // once and many hosts, a site's connection was closed before its next request (the
+    // cloaking probe, the download, the favicon) and each paid a new TLS handshake.
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, kIdleConnections);
     loop = std::thread([this] { run(); });
   }
 
