@@ -189,12 +189,15 @@ int run_crawl(const CommonOptions& given, CrawlOptions& options) {
         details["change"] = std::string(store::to_string(change));
         details["scan"] = scan;
       }
+      // What the history indexes besides the URL; nothing to work out without one.
       std::string final_host;
-      if (const auto final_url = details.find("final_url"); final_url != details.end() && final_url->is_string())
-        final_host = net::check_fetchable(final_url->get_ref<const std::string&>()).host;
       std::vector<std::string> hashes;
-      for (const auto& a : report.artifacts)
-        if (a.contains("sha256") && a["sha256"].is_string()) hashes.push_back(a["sha256"].get<std::string>());
+      if (history) {
+        if (const auto final_url = details.find("final_url"); final_url != details.end() && final_url->is_string())
+          final_host = net::check_fetchable(final_url->get_ref<const std::string&>()).host;
+        for (const auto& a : report.artifacts)
+          if (a.contains("sha256") && a["sha256"].is_string()) hashes.push_back(a["sha256"].get<std::string>());
+      }
       // Rendered once, here on this worker, so the lock below only covers the commit and the write.
       const std::string line = report::compact_json(report);
       std::lock_guard lock(out_mutex);
