@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -293,7 +294,7 @@ FileScanner::FileScanner(const unpack::FormatRegistry& formats, const unpack::Wa
       pool_(std::min<size_t>(std::max<size_t>(threads, 1), 32), 2 * std::max<size_t>(threads, 1)) {
   for (size_t i = 0; i < pool_.size(); ++i)
     scanners_.push_back(rules_ ? std::make_unique<scan::YaraScanner>(*rules_) : nullptr);
-  if (rules_) content_scanner_ = std::make_unique<scan::YaraScanner>(*rules_);
+  if (rules_) content_scanner_ = std::make_unique<scan::YaraScanner>(*rules_, 60, /*in_memory=*/true);
 }
 
 std::string examined_sha256(const core::Report& examined, const unpack::Blob& blob) {
@@ -307,15 +308,27 @@ std::string examined_sha256(const core::Report& examined, const unpack::Blob& bl
 std::vector<core::Finding> FileScanner::scan_content(std::span<const uint8_t> bytes, const std::string& name,
                                                      const std::string& type, const std::string& location) {
   if (!content_scanner_) return {};
-  // Only the `md5` external wants a digest of a page or script.
-  const std::string md5 = rules_->reads_md5() ? scan::digest(bytes).md5 : std::string();
-  const scan::ScanContext ctx{name, location, lower_extension(name), type, md5, {}, {}, 0};
+  const scan::Digests digests = scan::digest(bytes, {}, rules_->reads_md5());
+  const scan::ScanContext ctx{name, location, lower_extension(name), type, digests.md5, {}, {}, 0};
+  // Everything else the scan defines follows from these (or is empty for content).
+  std::string key = digests.sha256 + '\n' + name + '\n' + type;
+  if (rules_->reads_filepath()) key += '\n' + location;
   std::vector<core::Finding> found;
-  {
-    const std::lock_guard lock(content_mutex_);
-    found = content_scanner_->scan(bytes, ctx);
+  if (auto known = content_memo_.find(key)) {
+    found = std::move(*known);
+  } else {
+    {
+      const std::lock_guard lock(content_mutex_);
+      found = content_scanner_->scan(bytes, ctx);
+    }
+    // A scan that failed (a timeout on a busy machine) is not an answer to keep.
+    if (std::none_of(found.begin(), found.end(), [](const core::Finding& f) { return f.id == "scan.error"; }))
+      content_memo_.remember(key, found);
   }
-  for (auto& f : found) f.location = location;
+  for (auto& f : found) {
+    f.location = location;
+    if (f.evidence.is_object() && f.evidence.contains("member")) f.evidence["member"] = location;
+  }
   return found;
 }
 

@@ -7,6 +7,7 @@
 #include "allowlist/vendor.hpp"
 #include "core/report.hpp"
 #include "core/worker_pool.hpp"
+#include "scan/content_scan_memo.hpp"
 #include "scan/hash_list.hpp"
 #include "scan/yara_rules.hpp"
 #include "scan/yara_scanner.hpp"
@@ -53,7 +54,8 @@ class FileScanner {
   void examine(const std::string& name, const std::shared_ptr<unpack::Blob>& blob, core::Report& report);
 
   // YARA over bytes that are not a file to unpack (a page, a script), with findings
-  // located at `location`. Safe from several threads (one scanner, taken in turn).
+  // located at `location`. Content scanned before in this run is not scanned again
+  // (ContentScanMemo). Safe from several threads (one scanner, taken in turn).
   std::vector<core::Finding> scan_content(std::span<const uint8_t> bytes, const std::string& name,
                                           const std::string& type, const std::string& location);
 
@@ -61,6 +63,7 @@ class FileScanner {
   std::mutex examine_mutex_;
   std::mutex content_mutex_;
   std::unique_ptr<scan::YaraScanner> content_scanner_;
+  scan::ContentScanMemo content_memo_;
   const unpack::FormatRegistry& formats_;
   unpack::WalkLimits limits_;
   std::shared_ptr<scan::YaraRules> rules_;

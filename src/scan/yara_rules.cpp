@@ -127,6 +127,14 @@ bool sources_read_md5(const Sources& sources) {
   return add_sources(compiler.get(), sources, nullptr, "md5") > 0;
 }
 
+// Whether any source spells `word` at all, comments and strings included: a cheap answer
+// that errs only towards "reads it" (the md5 probe above needs a second compile, worth it
+// there because the answer saves hashing every member).
+bool sources_mention(const Sources& sources, std::string_view word) {
+  return std::any_of(sources.begin(), sources.end(),
+                     [&](const auto& source) { return source.second.find(word) != std::string::npos; });
+}
+
 // Every change of the rules leaves a compiled file keyed by the old sources: caches no run
 // has loaded for kStaleAfter go when a new one is written (a load refreshes its file's
 // time), so the folder does not grow with every signature update.
@@ -169,12 +177,13 @@ YaraRules::Compiled YaraRules::compile_dir(const fs::path& dir, bool use_cache) 
   const auto cache_file = [&](bool reads_md5) {
     return cache.empty() ? fs::path{} : cache / ("rules-" + key + (reads_md5 ? "-md5" : "") + ".yarc");
   };
+  const bool reads_filepath = sources_mention(sources, "filepath");
   for (const bool reads_md5 : {true, false}) {
     const fs::path cached = cache_file(reads_md5);
     YR_RULES* rules = nullptr;
     if (!cached.empty() && fs::is_regular_file(cached, ec) && yr_rules_load(cached.c_str(), &rules) == ERROR_SUCCESS) {
       fs::last_write_time(cached, fs::file_time_type::clock::now(), ec);  // in use: not stale
-      out.rules.reset(new YaraRules(rules, reads_md5));
+      out.rules.reset(new YaraRules(rules, reads_md5, reads_filepath));
       out.from_cache = true;
       return out;
     }
@@ -198,7 +207,7 @@ YaraRules::Compiled YaraRules::compile_dir(const fs::path& dir, bool use_cache) 
     return out;
   }
   const bool reads_md5 = sources_read_md5(sources);
-  out.rules.reset(new YaraRules(rules, reads_md5));
+  out.rules.reset(new YaraRules(rules, reads_md5, reads_filepath));
   if (const fs::path cached = cache_file(reads_md5); !cached.empty()) {
     fs::create_directories(cache, ec);
     const fs::path tmp = cached.string() + ".tmp" + std::to_string(::getpid());

@@ -51,11 +51,16 @@ class YaraRules {
   size_t rule_count() const;
   // Whether any rule reads the `md5` external: when none does, scans need not compute it.
   bool reads_md5() const { return reads_md5_; }
+  // Whether a rule may read the `filepath` external: when none can, a scan's findings do
+  // not depend on where the bytes came from (ContentScanMemo's key leaves it out).
+  bool reads_filepath() const { return reads_filepath_; }
 
  private:
-  YaraRules(YR_RULES* rules, bool reads_md5) : rules_(rules), reads_md5_(reads_md5) {}
+  YaraRules(YR_RULES* rules, bool reads_md5, bool reads_filepath)
+      : rules_(rules), reads_md5_(reads_md5), reads_filepath_(reads_filepath) {}
   YR_RULES* rules_;
   bool reads_md5_;
+  bool reads_filepath_;
 };
 
 }  // namespace impostor::scan

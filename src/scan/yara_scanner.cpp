@@ -130,11 +130,11 @@ struct WindowWalk {
 
 }  // namespace
 
-YaraScanner::YaraScanner(const YaraRules& rules, int timeout_seconds) {
+YaraScanner::YaraScanner(const YaraRules& rules, int timeout_seconds, bool in_memory) {
   if (yr_scanner_create(rules.get(), &scanner_) != ERROR_SUCCESS)
     throw std::runtime_error("cannot create a YARA scanner (libyara allows 32 at once)");
   yr_scanner_set_timeout(scanner_, timeout_seconds);
-  yr_scanner_set_flags(scanner_, SCAN_FLAGS_FAST_MODE);
+  yr_scanner_set_flags(scanner_, SCAN_FLAGS_FAST_MODE | (in_memory ? SCAN_FLAGS_NO_TRYCATCH : 0));
 }
 
 YaraScanner::~YaraScanner() {

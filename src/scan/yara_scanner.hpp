@@ -29,7 +29,10 @@ struct ScanContext {
 // summary and evidence come from the rule's meta and matched strings (bounded).
 class YaraScanner {
  public:
-  explicit YaraScanner(const YaraRules& rules, int timeout_seconds = 60);
+  // `in_memory`: the bytes scanned are always in process memory, never a mapped file, so
+  // no read can fault (SIGBUS on a file cut short): libyara's per-scan signal handling
+  // (a dozen sigaction calls a scan) is left out.
+  explicit YaraScanner(const YaraRules& rules, int timeout_seconds = 60, bool in_memory = false);
   ~YaraScanner();
   YaraScanner(const YaraScanner&) = delete;
   YaraScanner& operator=(const YaraScanner&) = delete;

@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "analyze/file_analysis.hpp"
+#include "scan/content_scan_memo.hpp"
 #include "scan/digest.hpp"
 #include "scan/hash_list.hpp"
 #include "scan/yara_rules.hpp"
@@ -137,6 +139,45 @@ TEST_CASE("whether the rules read the md5 external") {
   ctx.md5 = digest(bytes("abc"), {}, false).md5;  // not computed: the neutral ""
   CHECK(ctx.md5.empty());
   CHECK(scanner.scan(bytes("abc"), ctx).empty());
+}
+
+TEST_CASE("content scanned again is answered from the memo, each finding in its own place") {
+  library();
+  TempDir dir("yara-content");
+  dir.write("web/page.yar", "rule page_marker { strings: $a = \"FAKE-KIT\" condition: $a }");
+  auto compiled = YaraRules::compile_dir(dir.path, false);
+  REQUIRE(compiled.rules);
+  CHECK_FALSE(compiled.rules->reads_filepath());
+  impostor::analyze::FileScanner files(impostor::unpack::FormatRegistry::standard(), {}, compiled.rules, {}, {}, 1);
+  const std::string page = "<html>FAKE-KIT</html>";
+  for (const std::string location : {"https://a.example/", "https://b.example/?n=2", "https://a.example/"}) {
+    CAPTURE(location);
+    const auto found = files.scan_content(bytes(page), "index.html", "html", location);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == "yara.page_marker");
+    CHECK(found[0].location == location);
+    CHECK(found[0].evidence["member"] == location);
+    CHECK(found[0].evidence["strings"][0]["offsets"][0] == 6);
+  }
+  CHECK(files.scan_content(bytes("<html>clean</html>"), "index.html", "html", "https://a.example/").empty());
+
+  // A rule that reads where the bytes came from: the same bytes at another place are
+  // another question.
+  dir.write("web/place.yar", "rule place { strings: $a = \"FAKE-KIT\" condition: $a and filepath contains \"evil\" }");
+  auto placed = YaraRules::compile_dir(dir.path, false);
+  REQUIRE(placed.rules);
+  CHECK(placed.rules->reads_filepath());
+  impostor::analyze::FileScanner by_place(impostor::unpack::FormatRegistry::standard(), {}, placed.rules, {}, {}, 1);
+  CHECK(by_place.scan_content(bytes(page), "index.html", "html", "https://evil.example/").size() == 2);
+  CHECK(by_place.scan_content(bytes(page), "index.html", "html", "https://good.example/").size() == 1);
+  CHECK(by_place.scan_content(bytes(page), "index.html", "html", "https://evil.example/").size() == 2);
+}
+
+TEST_CASE("a content scan memo stays bounded") {
+  ContentScanMemo memo;
+  for (size_t i = 0; i <= ContentScanMemo::kMaxEntries; ++i) memo.remember(std::to_string(i), {});
+  CHECK(memo.find(std::to_string(ContentScanMemo::kMaxEntries)));
+  CHECK_FALSE(memo.find("0"));  // started over when full
 }
 
 TEST_CASE("rule errors carry file and line") {
