@@ -101,7 +101,6 @@ bool convert(UConverter* from, std::string_view in, std::string& out, size_t& re
   }
 }
 
-
 std::optional<std::string> detect(std::string_view bytes) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UCharsetDetector, DetectorDeleter> det(ucsdet_open(&status));
