@@ -160,6 +160,19 @@ PageLanding follow_refreshes(const UrlContext& context, net::RedirectChain& chai
   return landing;
 }
 
+// "/favicon.ico" on the page's origin. A hop's URL is as libcurl printed it (lower-case
+// scheme, no userinfo, a path that starts with '/'), so the origin ends at the first '/'
+// after the scheme; anything else goes through libcurl's resolver.
+std::string default_favicon(const std::string& page_url) {
+  for (const std::string_view scheme : {"https://", "http://"}) {
+    if (page_url.compare(0, scheme.size(), scheme) != 0) continue;
+    const size_t path = page_url.find('/', scheme.size());
+    if (path != std::string::npos && page_url.find_first_of("?#@\\", scheme.size()) > path)
+      return page_url.substr(0, path) + "/favicon.ico";
+  }
+  return net::resolve_reference(page_url, "/favicon.ico");
+}
+
 // The page's favicon: known from another page of the run, or being fetched.
 struct FaviconLookup {
   std::string url;
@@ -170,7 +183,7 @@ struct FaviconLookup {
 FaviconLookup look_up_favicon(const UrlContext& context, const net::Hop& hop, const page::PageAnalysis& analysis) {
   FaviconLookup icon;
   if (const auto links = analysis.favicon_links(); !links.empty()) icon.url = links.front()->url;
-  if (icon.url.empty()) icon.url = net::resolve_reference(hop.url, "/favicon.ico");
+  if (icon.url.empty()) icon.url = default_favicon(hop.url);
   if (icon.url.empty()) return icon;
   if (context.favicons != nullptr) icon.known = context.favicons->find(icon.url);
   if (!icon.known) {

@@ -127,8 +127,8 @@ class Assessor {
     }
   }
 
-  void title_site_part(std::string_view title) {
-    const auto segments = title_segments(title);
+  // `segments`: title_segments() of the title, worked out once for every brand.
+  void title_site_part(const std::vector<std::string_view>& segments) {
     if (segments.size() < 2 || !result_.other_site_name.empty()) return;
     const std::string_view last = segments.back();
     if (find_brand(last, brand_).pos == std::string::npos &&
@@ -242,11 +242,12 @@ std::vector<BrandAssessment> assess_brand_claims(const PageContent& content, std
                                                  const std::optional<FaviconHash>& favicon, size_t max_claims,
                                                  size_t max_snippet_bytes) {
   std::vector<BrandAssessment> out;
+  const auto title_parts = title_segments(content.title);
   for (const BrandTerms& brand : brands) {
     Assessor a(brand, max_claims, max_snippet_bytes);
     a.site_name(ClaimSource::og_site_name, content.og_site_name, "meta og:site_name");
     a.site_name(ClaimSource::application_name, content.application_name, "meta application-name");
-    a.title_site_part(content.title);
+    a.title_site_part(title_parts);
     a.titled(ClaimSource::title, content.title, "title", "the title");
     if (content.og_title != content.title)
       a.titled(ClaimSource::og_title, content.og_title, "meta og:title", "og:title");

@@ -38,6 +38,7 @@ core::Finding limit_finding(std::string id, std::string summary, nlohmann::json 
 }
 
 void add_script_navigations(PageContent& content, std::span<const ExternalScript> scripts, const PageLimits& limits) {
+  if (scripts.empty()) return;  // parsing the base URL again would be the whole cost
   UrlResolver resolver(content.base_url);
   for (const auto& script : scripts) {
     const std::string location = "external script " + std::string(text::utf8_prefix(script.url, 512));
