@@ -187,6 +187,25 @@ TEST_CASE("a domain claimed by two vendors is refused at the second claim") {
   CHECK(load.allowlist.vendors.size() == 1);
 }
 
+TEST_CASE("a vendor file over 1 MiB is refused; one just under it is read whole") {
+  TempDir dir;
+  // Comment padding: still valid TOML, so only the size can refuse it.
+  const std::string pad = "# " + std::string(100, 'x') + "\n";
+  std::string big = kMinimal;
+  while (big.size() <= (size_t{1} << 20)) big += pad;
+  dir.write("acme.toml", big);
+  auto load = load_allowlist_dir(dir.path);
+  REQUIRE(load.problems.size() == 1);
+  CHECK(load.problems[0].to_string().find("acme.toml") != std::string::npos);
+  CHECK(load.problems[0].to_string().find("larger than 1 MiB") != std::string::npos);
+  std::string fits = kMinimal;
+  while (fits.size() + pad.size() <= (size_t{1} << 20)) fits += pad;
+  dir.write("acme.toml", fits);
+  load = load_allowlist_dir(dir.path);
+  CHECK(load.ok());
+  CHECK(load.allowlist.vendors.size() == 1);
+}
+
 TEST_CASE("a missing or empty folder is a problem, not a crash") {
   CHECK(!load_allowlist_dir("/nonexistent/impostor").ok());
   TempDir dir;
