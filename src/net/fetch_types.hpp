@@ -63,6 +63,7 @@ struct FetchOptions {
   std::string proxy;                  // empty: none
   size_t per_host_limit = 0;          // requests in flight per host; 0: no limit
   long per_host_delay_ms = 0;         // between request starts to one host
+  size_t network_threads = 1;         // libcurl multi loops (threads); a host stays on one
 };
 
 }  // namespace impostor::net

@@ -331,15 +331,21 @@ struct Fetcher::Impl {
   // --resolve entries by "host:port": the addresses they pin.
   std::unordered_map<std::string, std::vector<std::string>> pinned;
 
-  CURLM* multi = nullptr;
-  std::mutex mutex;
-  std::deque<std::unique_ptr<Transfer>> queue;
-  std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
+  // One libcurl multi handle and its thread. A host's transfers all go to one loop, so its
+  // connections are shared as with a single loop; a second loop takes libcurl's own work
+  // per request (parsing, framing, TLS records) to a second core.
+  struct Loop {
+    CURLM* multi = nullptr;
+    std::mutex mutex;
+    std::deque<std::unique_ptr<Transfer>> queue;
+    std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
+    // Set by the first submit since the loop last took the queue: the ones after it need not
+    // wake the loop again (each wakeup is a syscall, and one more pass over every transfer).
+    std::atomic<bool> wake_pending{false};
+    std::thread thread;
+  };
+  std::vector<std::unique_ptr<Loop>> loops;
   std::atomic<bool> stopping{false};
-  // Set by the first submit since the loop last took the queue: the ones after it need not
-  // wake the loop again (each wakeup is a syscall, and one more pass over every transfer).
-  std::atomic<bool> wake_pending{false};
-  std::thread loop;
 
   // Easy handles of finished transfers, reset, for the next ones: a new handle allocates
   // libcurl's whole per-transfer state and buffers again, once per request.
@@ -373,22 +379,38 @@ struct Fetcher::Impl {
       pinned[key] = std::move(addresses);
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);  // thread-safe in this libcurl ("threadsafe" feature)
-    multi = curl_multi_init();
-    if (multi == nullptr) throw std::runtime_error("cannot create a libcurl multi handle");
-    curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    // libcurl keeps 4 idle connections per transfer in flight by default: with few URLs at
-    // once and many hosts, a site's connection was closed before its next request (the
-    // cloaking probe, the download, the favicon) and each paid a new TLS handshake.
-    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, kIdleConnections);
-    loop = std::thread([this] { run(); });
+    const size_t count = std::max<size_t>(1, options.network_threads);
+    for (size_t i = 0; i < count; ++i) {
+      auto loop = std::make_unique<Loop>();
+      loop->multi = curl_multi_init();
+      if (loop->multi == nullptr) {
+        stop();
+        throw std::runtime_error("cannot create a libcurl multi handle");
+      }
+      curl_multi_setopt(loop->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+      // libcurl keeps 4 idle connections per transfer in flight by default: with few URLs at
+      // once and many hosts, a site's connection was closed before its next request (the
+      // cloaking probe, the download, the favicon) and each paid a new TLS handshake.
+      curl_multi_setopt(loop->multi, CURLMOPT_MAXCONNECTS, kIdleConnections);
+      Loop& l = *loop;
+      loops.push_back(std::move(loop));
+      l.thread = std::thread([this, &l] { run(l); });
+    }
   }
 
-  ~Impl() {
+  ~Impl() { stop(); }
+
+  void stop() {
     stopping = true;
-    curl_multi_wakeup(multi);
-    loop.join();
+    for (auto& l : loops) {
+      curl_multi_wakeup(l->multi);
+      if (l->thread.joinable()) l->thread.join();
+    }
     for (CURL* e : pool) curl_easy_cleanup(e);
-    curl_multi_cleanup(multi);
+    pool.clear();
+    for (auto& l : loops)
+      if (l->multi != nullptr) curl_multi_cleanup(l->multi);
+    loops.clear();
   }
 
   CURL* take_easy() {
@@ -488,11 +510,12 @@ struct Fetcher::Impl {
     throttle.acquire(t->host);
     t->throttle = &throttle;
     auto future = t->promise.get_future();
+    Loop& loop = *loops[std::hash<std::string>{}(t->host) % loops.size()];
     {
-      std::lock_guard lock(mutex);
-      queue.push_back(std::move(t));
+      std::lock_guard lock(loop.mutex);
+      loop.queue.push_back(std::move(t));
     }
-    if (!wake_pending.exchange(true)) curl_multi_wakeup(multi);
+    if (!loop.wake_pending.exchange(true)) curl_multi_wakeup(loop.multi);
     return future;
   }
 
@@ -585,53 +608,53 @@ struct Fetcher::Impl {
     settle(t);
   }
 
-  void run() {
+  void run(Loop& loop) {
     while (true) {
-      wake_pending = false;  // before the queue is taken: a submit after this wakes the loop
+      loop.wake_pending = false;  // before the queue is taken: a submit after this wakes the loop
       {
-        std::lock_guard lock(mutex);
-        while (!queue.empty()) {
-          auto t = std::move(queue.front());
-          queue.pop_front();
+        std::lock_guard lock(loop.mutex);
+        while (!loop.queue.empty()) {
+          auto t = std::move(loop.queue.front());
+          loop.queue.pop_front();
           CURL* e = t->easy.get();
-          if (curl_multi_add_handle(multi, e) != CURLM_OK) {
+          if (curl_multi_add_handle(loop.multi, e) != CURLM_OK) {
             t->hop.error = "cannot start the transfer";
             settle(*t);
             continue;
           }
-          active.emplace(e, std::move(t));
+          loop.active.emplace(e, std::move(t));
         }
       }
       if (stopping) break;
       int running = 0;
-      curl_multi_perform(multi, &running);
+      curl_multi_perform(loop.multi, &running);
       int left = 0;
-      while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+      while (CURLMsg* msg = curl_multi_info_read(loop.multi, &left)) {
         if (msg->msg != CURLMSG_DONE) continue;
         CURL* e = msg->easy_handle;
         const CURLcode result = msg->data.result;
-        curl_multi_remove_handle(multi, e);
-        auto it = active.find(e);
-        if (it == active.end()) continue;
+        curl_multi_remove_handle(loop.multi, e);
+        auto it = loop.active.find(e);
+        if (it == loop.active.end()) continue;
         auto t = std::move(it->second);
-        active.erase(it);
+        loop.active.erase(it);
         finish(*t, result);
         recycle(std::move(t->easy));
       }
-      curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+      curl_multi_poll(loop.multi, nullptr, 0, 1000, nullptr);
     }
-    std::lock_guard lock(mutex);
-    for (auto& t : queue) {
+    std::lock_guard lock(loop.mutex);
+    for (auto& t : loop.queue) {
       t->hop.error = "the fetcher stopped before the transfer started";
       settle(*t);
     }
-    queue.clear();
-    for (auto& [e, t] : active) {
-      curl_multi_remove_handle(multi, e);
+    loop.queue.clear();
+    for (auto& [e, t] : loop.active) {
+      curl_multi_remove_handle(loop.multi, e);
       t->hop.error = "the fetcher stopped before the transfer finished";
       settle(*t);
     }
-    active.clear();
+    loop.active.clear();
   }
 };
 
