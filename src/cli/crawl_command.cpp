@@ -155,7 +155,7 @@ int run_crawl(const CommonOptions& given, CrawlOptions& options) {
 
   options.site.fetch.per_host_limit = options.per_host;
   options.site.fetch.per_host_delay_ms = options.per_host_delay_ms;
-  // TLS handshakes (~1.5 ms of CPU each) and libcurl's work per request are the fetch
+  // TLS handshakes (~1.8 ms of CPU each here) and libcurl's work per request are the fetch
   // side's cost: across distinct hosts one network thread tops out at a few hundred a second.
   options.site.fetch.network_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
   SiteScanSetup setup(common, options.site);

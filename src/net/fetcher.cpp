@@ -394,7 +394,12 @@ struct Fetcher::Impl {
       curl_multi_setopt(loop->multi, CURLMOPT_MAXCONNECTS, kIdleConnections);
       Loop& l = *loop;
       loops.push_back(std::move(loop));
-      l.thread = std::thread([this, &l] { run(l); });
+      try {
+        l.thread = std::thread([this, &l] { run(l); });
+      } catch (...) {
+        stop();  // the loops already running are joined before the error leaves
+        throw;
+      }
     }
   }
 
