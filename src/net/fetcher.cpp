@@ -20,6 +20,7 @@
 
 #include "core/ascii_text.hpp"
 #include "core/text_safety.hpp"
+#include "net/dns_cache.hpp"
 #include "net/host_throttle.hpp"
 
 namespace impostor::net {
@@ -330,6 +331,7 @@ struct Fetcher::Impl {
   HostThrottle throttle{options.per_host_limit, std::chrono::milliseconds(options.per_host_delay_ms)};
   // --resolve entries by "host:port": the addresses they pin.
   std::unordered_map<std::string, std::vector<std::string>> pinned;
+  DnsCache dns;
 
   // One libcurl multi handle and its thread. A host's transfers all go to one loop, so its
   // connections are shared as with a single loop; a second loop takes libcurl's own work
@@ -472,6 +474,8 @@ struct Fetcher::Impl {
       socklen_t len = 0;
       if (parse_address(target.host, s, len)) {
         addresses.push_back(target.host);
+      } else if (auto known = dns.find(target.host)) {
+        addresses = std::move(*known);
       } else {
         std::vector<sockaddr_storage> found;
         std::vector<socklen_t> lengths;
@@ -481,6 +485,7 @@ struct Fetcher::Impl {
         }
         for (size_t i = 0; i < found.size(); ++i)
           addresses.push_back(address_text(reinterpret_cast<const sockaddr*>(&found[i]), lengths[i]));
+        dns.remember(target.host, addresses);
       }
     }
     t->hop.resolved = addresses;

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "net/address_guard.hpp"
+#include "net/dns_cache.hpp"
 #include "net/fetcher.hpp"
 
 using namespace impostor::net;
@@ -106,4 +107,24 @@ TEST_CASE("net references resolve against their base") {
   CHECK(resolve_reference("https://a.example/x/", "http://c.example/") == "http://c.example/");
   CHECK(resolve_reference("https://a.example/x/", "?q=1") == "https://a.example/x/?q=1");
   CHECK(resolve_reference("not a url", "/p").empty());
+}
+
+TEST_CASE("a DNS cache keeps answers for its lifetime, never failures, and stays bounded") {
+  impostor::net::DnsCache cache;
+  CHECK_FALSE(cache.find("zoom.us"));
+  cache.remember("zoom.us", {"170.114.52.2", "2407:30c0:182::aa72:3402"});
+  const auto known = cache.find("zoom.us");
+  REQUIRE(known);
+  CHECK(*known == std::vector<std::string>{"170.114.52.2", "2407:30c0:182::aa72:3402"});
+  cache.remember("nxdomain.example", {});  // a failed look-up is not an answer
+  CHECK_FALSE(cache.find("nxdomain.example"));
+
+  impostor::net::DnsCache expired(std::chrono::milliseconds(0));
+  expired.remember("zoom.us", {"170.114.52.2"});
+  CHECK_FALSE(expired.find("zoom.us"));
+
+  for (size_t i = 0; i <= impostor::net::DnsCache::kMaxEntries; ++i)
+    cache.remember("h" + std::to_string(i) + ".example", {"192.0.2.1"});
+  CHECK(cache.find("h" + std::to_string(impostor::net::DnsCache::kMaxEntries) + ".example"));
+  CHECK_FALSE(cache.find("zoom.us"));  // started over when full
 }
