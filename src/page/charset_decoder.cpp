@@ -265,7 +265,7 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view content_type
   out.source = chosen->source;
   out.charset = converter_name(chosen->label);
   std::string utf8;
-  if (out.charset == "UTF-8" && core::is_valid_utf8(body)) {
+  if (out.charset == "UTF-8" && (chosen->source == CharsetSource::utf8_valid || core::is_valid_utf8(body))) {
     // Most pages: ICU's UTF-8 to UTF-8 conversion of well-formed input is the identity.
     utf8.assign(body);
   } else if (Converter from = open_converter(out.charset); !from || !convert(from.get(), body, utf8, out.replaced)) {
