@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/libxml2_lock.hpp"
 #include "sign/openssl_handles.hpp"
 #include "sign/signed_data.hpp"
 #include "sign/trust_store_impl.hpp"
@@ -213,9 +214,6 @@ class XarVerifier {
       : file_(file), trust_(trust), options_(options) {}
 
   XarSignatureResult run() {
-    // libxml2 sets up its globals once, before threads parse concurrently.
-    static std::once_flag init;
-    std::call_once(init, [] { xmlInitParser(); });
     out_.result.status = Status::malformed;
     if (file_.size() < 28 || be(file_, 0, 4) != 0x78617221) return fail("not a xar archive");
     const size_t header = be(file_, 4, 2);
@@ -228,6 +226,10 @@ class XarVerifier {
     std::string error;
     const auto toc = inflate_toc(toc_bytes, toc_expanded, error);
     if (!toc) return fail(error.empty() ? "the TOC cannot be inflated" : error);
+    // Held while the document lives (it is read to the end of the check): see libxml2_lock.
+    // After libarchive's xmlCleanupParser the library sets itself up again here.
+    const std::lock_guard xml_lock(core::libxml2_lock());
+    xmlInitParser();
     std::unique_ptr<xmlDoc, XmlDocFree> doc(xmlReadMemory(reinterpret_cast<const char*>(toc->data()),
                                                           static_cast<int>(toc->size()), "toc.xml", nullptr,
                                                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));

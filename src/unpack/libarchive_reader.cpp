@@ -7,8 +7,10 @@
 #include <array>
 #include <clocale>
 #include <memory>
+#include <mutex>
 #include <optional>
 
+#include "core/libxml2_lock.hpp"
 #include "unpack/file_type.hpp"
 #include "unpack/little_endian.hpp"
 #include "unpack/read_ahead_decoder.hpp"
@@ -129,13 +131,18 @@ struct EntryWalk {
 
 // Every entry of an opened archive to `sink`, in order, until its end, damage it cannot
 // read past, or the sink stops.
-void read_entries(archive* a, MemberSink& sink, ReadResult& result, EntryWalk& walk) {
+// A xar's first header read parses its TOC with libxml2 (see core::libxml2_lock); headers
+// hand no data to the sink, so holding the lock there cannot wait on a worker.
+void read_entries(archive* a, MemberSink& sink, ReadResult& result, EntryWalk& walk, bool xar = false) {
   archive_entry* entry = nullptr;
   bool& unreadable = walk.unreadable;
   uint64_t& headers_read = walk.headers_read;
   bool& reached_end = walk.reached_end;
   while (!sink.stopped()) {
+    std::unique_lock<std::mutex> xml_lock;
+    if (xar && headers_read == 0) xml_lock = std::unique_lock(core::libxml2_lock());
     const int r = archive_read_next_header(a, &entry);
+    if (xml_lock.owns_lock()) xml_lock.unlock();
     if (r == ARCHIVE_EOF) {
       reached_end = true;
       break;
@@ -343,7 +350,21 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
     return result;
   }
   archive_read_support_filter_all(a.get());
-  archive_read_support_format_all(a.get());
+  // Everything archive_read_support_format_all offers, but xar only for what was taken
+  // for a xar: libarchive parses a xar's TOC with libxml2, which must hold a lock (see
+  // read_entries), and a filter (rpm's lead, a compressed stream) could otherwise hide one.
+  const bool xar = type == "xar";
+  if (xar) {
+    archive_read_support_format_xar(a.get());
+  } else {
+    for (const auto support :
+         {archive_read_support_format_ar, archive_read_support_format_cpio, archive_read_support_format_empty,
+          archive_read_support_format_lha, archive_read_support_format_mtree, archive_read_support_format_tar,
+          archive_read_support_format_warc, archive_read_support_format_7zip, archive_read_support_format_cab,
+          archive_read_support_format_rar, archive_read_support_format_rar5, archive_read_support_format_iso9660,
+          archive_read_support_format_zip})
+      support(a.get());
+  }
   WindowedSource source{bytes, sink};
   if (source.open(a.get()) != ARCHIVE_OK) {
     result.corrupt = true;
@@ -352,7 +373,7 @@ ReadResult LibarchiveReader::read(std::span<const uint8_t> bytes, std::string_vi
   }
 
   EntryWalk walk;
-  read_entries(a.get(), sink, result, walk);
+  read_entries(a.get(), sink, result, walk, xar);
   const bool unreadable = walk.unreadable;
   const uint64_t headers_read = walk.headers_read;
   const bool reached_end = walk.reached_end;

@@ -6,12 +6,15 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "member_collector.hpp"
 #include "sign/msi_signature.hpp"
 #include "sign/trust_store.hpp"
 #include "sign/xar_signature.hpp"
 #include "signed_fixtures.hpp"
+#include "unpack/blob.hpp"
 
 using namespace impostor;
 using sign::Status;
@@ -148,4 +151,33 @@ TEST_CASE("xar (pkg) signatures: hostile headers and TOCs") {
     const auto r = sign::verify_xar_signature(huge, trust);
     CHECK(r.result.status == Status::malformed);
   }
+}
+
+// libarchive's xar reader calls xmlCleanupParser() after each TOC it parses, tearing down
+// libxml2's globals under any thread parsing at the time; the signature check parses TOCs
+// with libxml2 too. Walkers and checkers run together here as they do in a crawl: under
+// ASan an unguarded overlap shows as a use after free or a leaked encoding table.
+TEST_CASE("xar: walking packages and checking their signatures on many threads at once") {
+  const auto& trust = test_root();
+  const auto pkg = read("zoom-signed.pkg");
+  const unpack::ArchiveWalker walker(unpack::FormatRegistry::standard(), {});
+  constexpr int kThreads = 6;
+  constexpr int kRounds = 25;
+  std::vector<int> walked(kThreads, 0), valid(kThreads, 0);
+  std::vector<std::thread> threads;
+  threads.reserve(kThreads);
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        if (t % 2 == 0) {
+          Collect members;
+          walker.walk("zoom-signed.pkg", unpack::Blob::from_bytes(pkg), members);
+          if (members.find("zoom-signed.pkg!/Payload") != nullptr) ++walked[t];
+        } else if (sign::verify_xar_signature(pkg, trust).result.status == Status::valid) {
+          ++valid[t];
+        }
+      }
+    });
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) CHECK((t % 2 == 0 ? walked[t] : valid[t]) == kRounds);
 }
