@@ -305,6 +305,17 @@ net::FetchRequest request_for(const UrlSettings& s, std::string_view profile_nam
   return r;
 }
 
+// The report's "hops": every request of the chain, written as it will be printed.
+core::RenderedJson render_hops(const net::RedirectChain& chain, std::int64_t now) {
+  core::RenderedJson out;
+  out.text.reserve(1024 * chain.hops().size());
+  core::JsonWriter writer(out.text);
+  writer.begin_array();
+  for (const auto& hop : chain.hops()) net::write_json(writer, hop, now);
+  writer.end_array();
+  return out;
+}
+
 }  // namespace
 
 std::optional<FaviconMemo::Answer> FaviconMemo::find(const std::string& url) const {
@@ -351,7 +362,7 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
   const net::Hop* last = chain.follow(target.url);
   if (last == nullptr || last->status == 0) {
     judge.judge_chain(chain, report);
-    for (const auto& hop : chain.hops()) report.hops.push_back(net::to_json(hop, now));
+    report.hops = render_hops(chain, now);
     const std::string why = chain.stop_detail().empty() ? "nothing was fetched" : chain.stop_detail();
     if (std::find(report.errors.begin(), report.errors.end(), why) == report.errors.end()) report.errors.push_back(why);
     return finish();
@@ -362,8 +373,7 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
   last = landing.page;
   std::optional<page::PageAnalysis>& analysis = landing.analysis;
   judge.judge_chain(chain, report);
-  report.hops = nlohmann::json::array();
-  for (const auto& hop : chain.hops()) report.hops.push_back(net::to_json(hop, now));
+  report.hops = render_hops(chain, now);
   report.target.details["final_url"] = core::to_valid_utf8(last->url);
   report.target.details["final_status"] = last->status;
 
@@ -378,7 +388,7 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
            context.files->scan_content({body, last->body.size()}, "index.html", "html", core::to_valid_utf8(last->url)))
         report.findings.push_back(std::move(f));
     }
-    report.page = page::to_json(*analysis);
+    report.page = page::render_json(*analysis);
   } else if (last->status >= 200 && last->status < 300 && last->body_truncated && last->body.empty()) {
     // A page that declares a Content-Length beyond the cap is refused before any byte is
     // kept: nothing of it was analysed, which is itself worth saying.

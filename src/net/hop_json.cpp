@@ -1,36 +1,47 @@
 #include "net/hop_json.hpp"
 
-#include <utility>
-
-#include "core/text_safety.hpp"
+#include "net/tls_inspection.hpp"
 
 namespace impostor::net {
 
-// Key by key: nlohmann's initializer lists build each pair as a two-element array first,
-// which cost twice the time of the object itself, once per hop of every URL.
-nlohmann::json to_json(const Hop& hop, std::int64_t now) {
-  nlohmann::json timings = nlohmann::json::object();
-  timings["dns"] = hop.timings.dns_ms;
-  timings["connect"] = hop.timings.connect_ms;
-  timings["tls"] = hop.timings.tls_ms;
-  timings["first_byte"] = hop.timings.first_byte_ms;
-  timings["total"] = hop.timings.total_ms;
-  nlohmann::json out = nlohmann::json::object();
-  out["url"] = core::to_valid_utf8(hop.url);
-  out["method"] = hop.method;
-  out["status"] = hop.status;
-  out["headers"] = hop.headers;
-  out["ip"] = hop.ip;
-  out["port"] = hop.port;
-  out["timings_ms"] = std::move(timings);
-  out["body_bytes"] = hop.body_bytes;
-  if (!hop.http_version.empty()) out["http_version"] = hop.http_version;
-  if (!hop.resolved.empty()) out["resolved"] = hop.resolved;
-  if (hop.body_truncated) out["body_truncated"] = true;
-  if (hop.tls) out["tls"] = to_json(*hop.tls, now);
-  if (!hop.error.empty()) out["error"] = hop.error;
-  if (hop.refused) out["refused"] = {{"range", hop.refused->range}, {"address", hop.refused->address}};
-  return out;
+// Keys in sorted order (JsonWriter's rule), once per hop of every URL.
+void write_json(core::JsonWriter& out, const Hop& hop, std::int64_t now) {
+  out.begin_object();
+  out.field("body_bytes", hop.body_bytes);
+  if (hop.body_truncated) out.field("body_truncated", true);
+  if (!hop.error.empty()) out.field("error", hop.error);
+  out.key("headers");
+  out.begin_object();
+  for (const auto& [name, value] : hop.headers) out.field(name, value);  // a std::map: already in order
+  out.end_object();
+  if (!hop.http_version.empty()) out.field("http_version", hop.http_version);
+  out.field("ip", hop.ip);
+  out.field("method", hop.method);
+  out.field("port", hop.port);
+  if (hop.refused) {
+    out.key("refused");
+    out.begin_object();
+    out.field("address", hop.refused->address);
+    out.field("range", hop.refused->range);
+    out.end_object();
+  }
+  if (!hop.resolved.empty()) out.field("resolved", hop.resolved);
+  out.field("status", hop.status);
+  out.key("timings_ms");
+  out.begin_object();
+  out.field("connect", hop.timings.connect_ms);
+  out.field("dns", hop.timings.dns_ms);
+  out.field("first_byte", hop.timings.first_byte_ms);
+  out.field("tls", hop.timings.tls_ms);
+  out.field("total", hop.timings.total_ms);
+  out.end_object();
+  if (hop.tls) {
+    out.key("tls");
+    write_json(out, *hop.tls, now);
+  }
+  out.key("url");
+  out.safe_string(hop.url);
+  out.end_object();
 }
 
 }  // namespace impostor::net

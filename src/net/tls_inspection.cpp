@@ -265,41 +265,42 @@ std::shared_ptr<const TlsSession> inspect_tls_once(SSL* ssl, std::string_view ho
   return result;
 }
 
-// Key by key rather than by initializer list (which builds every pair as an array first):
-// every hop of every URL carries its chain.
-nlohmann::json to_json(const CertificateInfo& c, std::int64_t now) {
-  nlohmann::json key = nlohmann::json::object();
-  key["type"] = c.key_type;
-  key["bits"] = c.key_bits;
-  nlohmann::json out = nlohmann::json::object();
-  out["subject"] = c.subject;
-  out["issuer"] = c.issuer;
-  out["common_name"] = c.common_name;
-  out["organization"] = c.organization;
-  out["serial"] = c.serial;
-  out["dns_names"] = c.dns_names;
-  out["ip_addresses"] = c.ip_addresses;
-  out["not_before"] = iso_time(c.not_before);
-  out["not_after"] = iso_time(c.not_after);
-  out["age_days"] = (now - c.not_before) / 86400;
-  out["key"] = std::move(key);
-  out["sha256"] = c.sha256;
-  out["spki_sha256"] = c.spki_sha256;
-  out["self_issued"] = c.self_issued;
-  return out;
+// Keys in sorted order (JsonWriter's rule): every hop of every URL carries its chain.
+void write_json(core::JsonWriter& out, const CertificateInfo& c, std::int64_t now) {
+  out.begin_object();
+  out.field("age_days", (now - c.not_before) / 86400);
+  out.field("common_name", c.common_name);
+  out.field("dns_names", c.dns_names);
+  out.field("ip_addresses", c.ip_addresses);
+  out.field("issuer", c.issuer);
+  out.key("key");
+  out.begin_object();
+  out.field("bits", c.key_bits);
+  out.field("type", c.key_type);
+  out.end_object();
+  out.field("not_after", iso_time(c.not_after));
+  out.field("not_before", iso_time(c.not_before));
+  out.field("organization", c.organization);
+  out.field("self_issued", c.self_issued);
+  out.field("serial", c.serial);
+  out.field("sha256", c.sha256);
+  out.field("spki_sha256", c.spki_sha256);
+  out.field("subject", c.subject);
+  out.end_object();
 }
 
-nlohmann::json to_json(const TlsSession& tls, std::int64_t now) {
-  nlohmann::json chain = nlohmann::json::array();
-  for (const auto& c : tls.chain) chain.push_back(to_json(c, now));
-  nlohmann::json out = nlohmann::json::object();
-  out["version"] = tls.version;
-  out["cipher"] = tls.cipher;
-  out["alpn"] = tls.alpn;
-  out["verified"] = tls.verified;
-  out["chain"] = std::move(chain);
-  if (!tls.verified) out["verify_error"] = tls.verify_error;
-  return out;
+void write_json(core::JsonWriter& out, const TlsSession& tls, std::int64_t now) {
+  out.begin_object();
+  out.field("alpn", tls.alpn);
+  out.key("chain");
+  out.begin_array();
+  for (const auto& c : tls.chain) write_json(out, c, now);
+  out.end_array();
+  out.field("cipher", tls.cipher);
+  out.field("verified", tls.verified);
+  if (!tls.verified) out.field("verify_error", tls.verify_error);
+  out.field("version", tls.version);
+  out.end_object();
 }
 
 }  // namespace impostor::net

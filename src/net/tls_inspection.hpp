@@ -1,10 +1,11 @@
 #pragma once
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/json_writer.hpp"
 
 // OpenSSL types, kept out of the header's users.
 using SSL = struct ssl_st;
@@ -74,8 +75,9 @@ TlsSession inspect_tls(SSL* ssl, std::string_view host, const TrustStore& trust,
 std::shared_ptr<const TlsSession> inspect_tls_once(SSL* ssl, std::string_view host, const TrustStore& trust,
                                                    std::int64_t now);
 
-nlohmann::json to_json(const CertificateInfo& cert, std::int64_t now);
-nlohmann::json to_json(const TlsSession& tls, std::int64_t now);
+// As the report's hops show them (`now` gives the certificate's age in days).
+void write_json(core::JsonWriter& out, const CertificateInfo& cert, std::int64_t now);
+void write_json(core::JsonWriter& out, const TlsSession& tls, std::int64_t now);
 
 // ISO 8601 UTC ("2026-11-25T21:43:17Z").
 std::string iso_time(std::int64_t epoch_seconds);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/build_info.hpp"
+#include "core/json_writer.hpp"
 
 namespace impostor::report {
 
@@ -42,8 +43,8 @@ nlohmann::json to_json(core::Report&& report) {
   out["score"] = report.score;
   out["vendor"] = report.vendor.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::move(report.vendor));
   out["findings"] = std::move(findings);
-  out["hops"] = std::move(report.hops);
-  out["page"] = std::move(report.page);
+  out["hops"] = report.hops.tree();
+  out["page"] = report.page.tree();
   out["artifacts"] = std::move(report.artifacts);
   out["errors"] = std::move(report.errors);
   out["elapsed_ms"] = report.elapsed_ms;
@@ -52,88 +53,15 @@ nlohmann::json to_json(core::Report&& report) {
 
 namespace {
 
-// A string that needs no escaping and cannot be invalid UTF-8: printable ASCII without
-// quote and backslash. Everything else is left to nlohmann's serializer.
-bool plain_ascii(std::string_view s) {
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
+using core::append_json;
 
-void append_integer(std::string& out, auto number) {
+void append_integer(std::string& out, std::int64_t number) {
   std::array<char, 24> digits{};
   const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
   out.append(digits.data(), end);
 }
 
-void append_key(std::string& out, const std::string& key) {
-  if (plain_ascii(key)) {
-    out += '"';
-    out += key;
-    out += '"';
-  } else {
-    out += nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
-}
-
-// nlohmann's compact dump, byte for byte, without its per-byte UTF-8 state machine on the
-// plain text that is most of a report (URLs, ids, hashes, names): reports are rendered
-// once per URL, and the generic serializer was a large share of a crawl's time.
-void append_compact(std::string& out, const nlohmann::json& value) {
-  using value_t = nlohmann::json::value_t;
-  switch (value.type()) {
-    case value_t::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& [key, item] : value.get_ref<const nlohmann::json::object_t&>()) {
-        if (!first) out += ',';
-        first = false;
-        append_key(out, key);
-        out += ':';
-        append_compact(out, item);
-      }
-      out += '}';
-      return;
-    }
-    case value_t::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& item : value.get_ref<const nlohmann::json::array_t&>()) {
-        if (!first) out += ',';
-        first = false;
-        append_compact(out, item);
-      }
-      out += ']';
-      return;
-    }
-    case value_t::string: {
-      const auto& text = value.get_ref<const std::string&>();
-      if (!plain_ascii(text)) break;
-      out += '"';
-      out += text;
-      out += '"';
-      return;
-    }
-    case value_t::number_integer: append_integer(out, value.get<std::int64_t>()); return;
-    case value_t::number_unsigned: append_integer(out, value.get<std::uint64_t>()); return;
-    case value_t::boolean: out += value.get<bool>() ? "true" : "false"; return;
-    case value_t::null: out += "null"; return;
-    default: break;  // floating point, binary: as nlohmann writes them
-  }
-  out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-void append_string(std::string& out, std::string_view text) {
-  if (plain_ascii(text)) {
-    out += '"';
-    out += text;
-    out += '"';
-  } else {
-    out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
-}
+void append_string(std::string& out, std::string_view text) { core::append_json_string(out, text); }
 
 // The merged "target" object: kind and input beside the details, in the key order a
 // std::map-backed json object has (details that spell "kind" or "input" are dropped,
@@ -165,7 +93,7 @@ void append_target(std::string& out, const core::Target& target) {
       if (k == "kind" || k == "input") continue;
       fixed_before(k);
       key(k);
-      append_compact(out, v);
+      append_json(out, v);
     }
   }
   if (!input_done) {
@@ -189,7 +117,7 @@ std::string compact_json(const core::Report& report) {
   std::string out;
   out.reserve(4096);
   out += "{\"artifacts\":";
-  append_compact(out, report.artifacts);
+  append_json(out, report.artifacts);
   out += ",\"elapsed_ms\":";
   append_integer(out, report.elapsed_ms);
   out += ",\"errors\":[";
@@ -202,7 +130,7 @@ std::string compact_json(const core::Report& report) {
     const auto& f = report.findings[i];
     if (i > 0) out += ',';
     out += "{\"evidence\":";
-    append_compact(out, f.evidence);
+    append_json(out, f.evidence);
     out += ",\"id\":";
     append_string(out, f.id);
     out += ",\"location\":";
@@ -214,9 +142,9 @@ std::string compact_json(const core::Report& report) {
     out += '}';
   }
   out += "],\"hops\":";
-  append_compact(out, report.hops);
+  out += report.hops.text;
   out += ",\"page\":";
-  append_compact(out, report.page);
+  out += report.page.text;
   out += ",\"schema\":";
   append_string(out, kSchema);
   out += ",\"score\":";
@@ -240,7 +168,7 @@ std::string dump_json(const nlohmann::json& value, int indent) {
   if (indent >= 0) return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string out;
   out.reserve(8192);  // a crawl's report line is a few KiB: one allocation, not a dozen
-  append_compact(out, value);
+  append_json(out, value);
   return out;
 }
 

@@ -50,10 +50,10 @@ std::string to_text(const core::Report& r) {
     out << "  " << key << ": " << for_terminal(value.is_string() ? value.get<std::string>() : dump_json(value, -1))
         << "\n";
   for (const auto& e : r.errors) out << "  error: " << for_terminal(e) << "\n";
-  if (!r.hops.empty()) {
+  if (const auto hops = r.hops.tree(); hops.is_array() && !hops.empty()) {
     // One line per hop, with the connected address and what its certificate said.
-    out << "  hops (" << r.hops.size() << "):\n";
-    for (const auto& h : r.hops) {
+    out << "  hops (" << hops.size() << "):\n";
+    for (const auto& h : hops) {
       out << "    " << h.value("status", 0L) << " " << for_terminal(h.value("url", "")) << "  ["
           << for_terminal(h.value("ip", "")) << ":" << h.value("port", 0L);
       if (h.contains("tls") && h["tls"].is_object()) {

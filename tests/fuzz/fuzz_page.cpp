@@ -72,7 +72,10 @@ IMPOSTOR_FUZZ_TARGET(page) {
   page::add_external_scripts(analysis, scripts, brands);
   page::add_favicon(analysis, {data, size}, brands);
   fuzz::check_findings(analysis.findings);
-  // The report's "page" object promises valid UTF-8 everywhere; dump() throws otherwise.
-  (void)page::to_json(analysis).dump();
+  // The report's "page" object is well-formed JSON in valid UTF-8, keys in the order a tree
+  // prints them: read back and printed strictly (dump() throws on invalid UTF-8), the same bytes.
+  const auto rendered = page::render_json(analysis);
+  const auto tree = nlohmann::json::parse(rendered.text);
+  if (tree.dump() != rendered.text) __builtin_trap();
   return 0;
 }

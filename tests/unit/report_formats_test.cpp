@@ -580,8 +580,8 @@ TEST_CASE("report format jsonl: compact_json writes the bytes of dump_json(to_js
                           json{{"quote", h.img_member}, {"nested", json{{"b", h.controls}, {"a", h.hyperlink}}}},
                           h.js_url + "\xC0"});
   odd.findings.push_back({"x", core::Severity::info, "", json(nullptr), ""});
-  odd.hops = json::array({json{{"url", "https://evil.example/"}, {"status", 302}}});
-  odd.page = json{{"title", h.para_sep}, {"bytes", 12345678901234LL}};
+  odd.hops = core::RenderedJson::of(json::array({json{{"url", "https://evil.example/"}, {"status", 302}}}));
+  odd.page = core::RenderedJson::of(json{{"title", h.para_sep}, {"bytes", 12345678901234LL}});
   odd.artifacts = json::array({json{{"path", "a.zip!/\xFE"}, {"size", 18446744073709551615ULL}}});
   odd.errors = {"timeout", "bad \"quote\" \\ slash", std::string("nul\0byte", 8)};
   odd.elapsed_ms = 1234;
