@@ -37,13 +37,44 @@ void append_plain(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// nlohmann's escaping of well-formed UTF-8 (ensure_ascii off): the two-character escapes
+// it knows, \u00xx in lower case for the other C0 controls, every other byte as it is.
+void append_escaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(text.substr(run, i - run));
+    run = i + 1;
+    switch (u) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 0xF];
+    }
+  }
+  out.append(text.substr(run));
+  out += '"';
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   if (plain_ascii(text))
     append_plain(out, text);
+  else if (is_valid_utf8(text))
+    append_escaped(out, text);
   else
-    out += dump(nlohmann::json(std::string(text)));
+    out += dump(nlohmann::json(std::string(text)));  // U+FFFD where nlohmann's replace handler puts it
 }
 
 // nlohmann's compact dump, byte for byte, without its per-byte UTF-8 state machine on the
@@ -135,8 +166,10 @@ void JsonWriter::safe_string(std::string_view text) {
   separate();
   if (plain_ascii(text))
     append_plain(out_, text);
+  else if (is_valid_utf8(text))
+    append_escaped(out_, text);
   else
-    append_json_string(out_, to_valid_utf8(text));
+    append_escaped(out_, to_valid_utf8(text));
   comma_ = true;
 }
 

@@ -33,8 +33,7 @@ class JsonWriter {
   void null();
   void number(double value);
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  void number(T value) {
+  requires(!std::same_as<T, bool>) void number(T value) {
     separate();
     if constexpr (std::signed_integral<T>)
       append_integer(static_cast<std::int64_t>(value));

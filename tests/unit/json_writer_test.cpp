@@ -31,7 +31,8 @@ const std::vector<std::string>& odd_strings() {
       "quote \" backslash \\ slash /",
       std::string("nul \0 byte", 10),
       "controls \x01\x08\x09\x0a\x0c\x0d\x1b\x1f\x7f",
-      "\xE2\x80\xAE" "RLO and U+2028 \xE2\x80\xA8 and U+2029 \xE2\x80\xA9",
+      "\xE2\x80\xAE"
+      "RLO and U+2028 \xE2\x80\xA8 and U+2029 \xE2\x80\xA9",
       "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80",
       "ill-formed \xFF \xC0\xAF \xED\xA0\x80 \xF4\x90\x80\x80 cut \xE6\x97",
       "\xC3",
@@ -59,6 +60,33 @@ TEST_CASE("JsonWriter: strings are printed as nlohmann prints them, hostile byte
   }
 }
 
+TEST_CASE("JsonWriter: every ASCII byte and random bytes escape as nlohmann escapes them") {
+  std::string ascii;
+  for (int c = 0; c < 128; ++c) ascii += static_cast<char>(c);
+  CHECK(written([&](core::JsonWriter& w) { w.string(ascii); }) == dump(json(ascii)));
+  uint64_t state = 0x9E3779B97F4A7C15ULL;  // xorshift: the same strings every run
+  const auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  // Random bytes are mostly ill-formed UTF-8; random code points are well-formed.
+  for (int round = 0; round < 3000; ++round) {
+    std::string s;
+    const size_t n = next() % 24;
+    for (size_t i = 0; i < n; ++i) {
+      if (round % 2 == 0)
+        s += static_cast<char>(next() & 0xFF);
+      else
+        core::append_utf8(s, static_cast<uint32_t>(next() % 0x30000));
+    }
+    CAPTURE(s);
+    CHECK(written([&](core::JsonWriter& w) { w.string(s); }) == dump(json(s)));
+    CHECK(written([&](core::JsonWriter& w) { w.safe_string(s); }) == dump(json(core::to_valid_utf8(s))));
+  }
+}
+
 TEST_CASE("JsonWriter: numbers of every width, and doubles in nlohmann's shortest form") {
   CHECK(written([](core::JsonWriter& w) { w.number(std::numeric_limits<std::int64_t>::min()); }) ==
         dump(json(std::numeric_limits<std::int64_t>::min())));
@@ -66,10 +94,24 @@ TEST_CASE("JsonWriter: numbers of every width, and doubles in nlohmann's shortes
         "18446744073709551615");
   CHECK(written([](core::JsonWriter& w) { w.number(-7); }) == "-7");
   CHECK(written([](core::JsonWriter& w) { w.number(size_t{0}); }) == "0");
-  const std::vector<double> doubles = {0.0,     -0.0,   1.0,     1.5,    0.1 + 0.2, 1e-5,     1e20,
-                                       123.456, 1e300,  5e-324,  -2.5e-7, 86400.0,  1e15,     1e16,
-                                       std::numeric_limits<double>::max(),   std::numeric_limits<double>::quiet_NaN(),
-                                       std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  const std::vector<double> doubles = {0.0,
+                                       -0.0,
+                                       1.0,
+                                       1.5,
+                                       0.1 + 0.2,
+                                       1e-5,
+                                       1e20,
+                                       123.456,
+                                       1e300,
+                                       5e-324,
+                                       -2.5e-7,
+                                       86400.0,
+                                       1e15,
+                                       1e16,
+                                       std::numeric_limits<double>::max(),
+                                       std::numeric_limits<double>::quiet_NaN(),
+                                       std::numeric_limits<double>::infinity(),
+                                       -std::numeric_limits<double>::infinity()};
   for (const double d : doubles) {
     CAPTURE(d);
     CHECK(written([&](core::JsonWriter& w) { w.number(d); }) == dump(json(d)));
@@ -114,11 +156,9 @@ TEST_CASE("page and hop JSON: written directly, the same bytes as their tree") {
                              "news-mentions-zoom.html", "scam-ja.sjis.html"}) {
       CAPTURE(name);
       const auto html = page_fixtures::read_page(name);
-      auto a = page_fixtures::analyze("https://zoom-download.example/dl/", html,
-                                      std::string(name).find("sjis") != std::string::npos
-                                          ? "text/html; charset=shift_jis"
-                                          : "text/html",
-                                      brands);
+      auto a = page_fixtures::analyze(
+          "https://zoom-download.example/dl/", html,
+          std::string(name).find("sjis") != std::string::npos ? "text/html; charset=shift_jis" : "text/html", brands);
       a.favicon = page::FaviconHash{-1234567, "ab12", 1150};
       const auto text = page::render_json(a).text;
       const auto tree = json::parse(text);
@@ -147,10 +187,14 @@ TEST_CASE("page and hop JSON: written directly, the same bytes as their tree") {
     tls->alpn = "h2";
     tls->verify_error = "certificate has expired \xFF";
     net::CertificateInfo cert;
-    cert.subject = "CN=zoom.us,O=\xE2\x80\xAE" "Zoom";
+    cert.subject =
+        "CN=zoom.us,O=\xE2\x80\xAE"
+        "Zoom";
     cert.issuer = "CN=Test CA";
     cert.common_name = "zoom.us";
-    cert.dns_names = {"zoom.us", "*.zoom.us", "\x01" "bad"};
+    cert.dns_names = {"zoom.us", "*.zoom.us",
+                      "\x01"
+                      "bad"};
     cert.ip_addresses = {"127.0.0.1"};
     cert.not_before = 1700000000;
     cert.not_after = 1800000000;
