@@ -29,17 +29,22 @@ struct Match {
   size_t len = 0;
 };
 
-// The first brand token or product name in `text` (product names first: they are longer).
-Match find_brand(std::string_view text, const BrandTerms& brand) {
-  const std::string lowered = text::ascii_lower(text);
-  for (const auto& name : brand.product_names) {
-    const std::string n = text::ascii_lower(text::trim(name));
-    if (size_t at = text::find_word(lowered, n); at != std::string::npos) return {name, at, n.size()};
+// A brand's product names and tokens, trimmed and lowered once per page rather than once
+// for every text looked at (seven vendors times every title, heading, image and link).
+struct LoweredTerms {
+  explicit LoweredTerms(const BrandTerms& brand) {
+    for (const auto& n : brand.product_names) names.emplace_back(n, text::ascii_lower(text::trim(n)));
+    for (const auto& t : brand.brand_tokens) tokens.emplace_back(t, text::ascii_lower(text::trim(t)));
   }
-  for (const auto& token : brand.brand_tokens) {
-    const std::string t = text::ascii_lower(text::trim(token));
-    if (size_t at = text::find_word(lowered, t); at != std::string::npos) return {token, at, t.size()};
-  }
+  std::vector<std::pair<std::string_view, std::string>> names, tokens;  // as written, as matched
+};
+
+// The first brand token or product name in `lowered` (product names first: they are longer).
+Match find_brand(std::string_view lowered, const LoweredTerms& terms) {
+  for (const auto& [name, n] : terms.names)
+    if (size_t at = text::find_word(lowered, n); at != std::string::npos) return {std::string(name), at, n.size()};
+  for (const auto& [token, t] : terms.tokens)
+    if (size_t at = text::find_word(lowered, t); at != std::string::npos) return {std::string(token), at, t.size()};
   return {};
 }
 
@@ -50,18 +55,17 @@ bool is_filler(std::string_view word) {
 }
 
 // True when every word of `segment` other than the brand terms is filler: the segment is a name.
-bool names_only_the_brand(std::string_view segment, const BrandTerms& brand) {
+bool names_only_the_brand(std::string_view segment, const LoweredTerms& terms) {
   std::string lowered = text::ascii_lower(segment);
   bool any = false;
-  const auto blank = [&](std::string_view term) {
-    const std::string t = text::ascii_lower(text::trim(term));
+  const auto blank = [&](const std::string& t) {
     for (size_t at = text::find_word(lowered, t); at != std::string::npos; at = text::find_word(lowered, t, at + 1)) {
       std::fill_n(lowered.begin() + static_cast<std::ptrdiff_t>(at), t.size(), ' ');
       any = true;
     }
   };
-  for (const auto& n : brand.product_names) blank(n);
-  for (const auto& t : brand.brand_tokens) blank(t);
+  for (const auto& n : terms.names) blank(n.second);
+  for (const auto& t : terms.tokens) blank(t.second);
   if (!any) return false;
   size_t i = 0;
   while (i < lowered.size()) {
@@ -92,20 +96,53 @@ std::vector<std::string_view> title_segments(std::string_view title) {
   return parts;
 }
 
+// The page's texts lowered once for every brand, beside the content they come from.
+struct LoweredPage {
+  explicit LoweredPage(const PageContent& c)
+      : title(text::ascii_lower(c.title)),
+        og_title(text::ascii_lower(c.og_title)),
+        og_site_name(text::ascii_lower(c.og_site_name)),
+        application_name(text::ascii_lower(c.application_name)),
+        segments(title_segments(c.title)) {
+    if (segments.size() >= 2) {
+      first_segment = text::ascii_lower(segments.front());
+      last_segment = text::ascii_lower(segments.back());
+    }
+    for (const auto& h : c.headings) headings.push_back(h.level <= 2 ? text::ascii_lower(h.text) : std::string());
+    for (const auto& img : c.images) {
+      image_alts.push_back(text::ascii_lower(img.alt));
+      std::string file = img.src.substr(0, std::min(img.src.find_first_of("?#"), img.src.size()));
+      file = text::ascii_lower(file.substr(file.rfind('/') == std::string::npos ? 0 : file.rfind('/') + 1));
+      for (char& ch : file)
+        if (!text::is_alnum(ch) && static_cast<unsigned char>(ch) < 0x80) ch = ' ';
+      image_files.push_back(std::move(file));
+    }
+    for (const auto& link : c.links)
+      download_texts.push_back(!link.text.empty() && is_download_text(link.text) ? text::ascii_lower(link.text)
+                                                                                 : std::string());
+  }
+  std::string title, og_title, og_site_name, application_name;
+  std::vector<std::string_view> segments;   // title_segments() of the title
+  std::string first_segment, last_segment;  // when there are two or more
+  std::vector<std::string> headings;        // per heading; empty past h2
+  std::vector<std::string> image_alts, image_files;
+  std::vector<std::string> download_texts;  // per link; empty unless its text offers a download
+};
+
 class Assessor {
  public:
   Assessor(const BrandTerms& brand, size_t max_claims, size_t max_snippet)
-      : brand_(brand), max_claims_(max_claims), max_snippet_(max_snippet) {
+      : brand_(brand), terms_(brand), max_claims_(max_claims), max_snippet_(max_snippet) {
     result_.vendor_id = brand.vendor_id;
   }
 
   // A title-like text (title, og:title, h1/h2): a name, a download offer, or a mention.
-  void titled(ClaimSource source, std::string_view text, const std::string& location, std::string_view what) {
-    const Match m = find_brand(text, brand_);
+  void titled(ClaimSource source, std::string_view text, std::string_view lowered, const std::string& location,
+              std::string_view what) {
+    const Match m = find_brand(lowered, terms_);
     if (m.pos == std::string::npos) return;
     bool identity = false;
-    for (auto segment : title_segments(text)) identity = identity || names_only_the_brand(segment, brand_);
-    const std::string lowered = text::ascii_lower(text);
+    for (auto segment : title_segments(text)) identity = identity || names_only_the_brand(segment, terms_);
     const bool question = lowered.find("how to") != std::string::npos || lowered.find("how do") != std::string::npos ||
                           lowered.find('?') != std::string::npos;  // "How to download Zoom safely" is a story
     if (is_download_text(text) && !question) {
@@ -117,9 +154,9 @@ class Assessor {
     }
   }
 
-  void site_name(ClaimSource source, std::string_view name, const std::string& location) {
+  void site_name(ClaimSource source, std::string_view name, std::string_view lowered, const std::string& location) {
     if (name.empty()) return;
-    const Match m = find_brand(name, brand_);
+    const Match m = find_brand(lowered, terms_);
     if (m.pos != std::string::npos) {
       add(source, true, "the page declares the brand as its site name", m, name, location);
     } else if (source == ClaimSource::og_site_name && result_.other_site_name.empty()) {
@@ -127,26 +164,21 @@ class Assessor {
     }
   }
 
-  // `segments`: title_segments() of the title, worked out once for every brand.
-  void title_site_part(const std::vector<std::string_view>& segments) {
-    if (segments.size() < 2 || !result_.other_site_name.empty()) return;
-    const std::string_view last = segments.back();
-    if (find_brand(last, brand_).pos == std::string::npos &&
-        find_brand(segments.front(), brand_).pos != std::string::npos)
-      result_.other_site_name = std::string(text::utf8_prefix(last, max_snippet_));
+  // "Download Zoom | Best Apps": the last part names another site.
+  void title_site_part(const LoweredPage& page) {
+    if (page.segments.size() < 2 || !result_.other_site_name.empty()) return;
+    if (find_brand(page.last_segment, terms_).pos == std::string::npos &&
+        find_brand(page.first_segment, terms_).pos != std::string::npos)
+      result_.other_site_name = std::string(text::utf8_prefix(page.segments.back(), max_snippet_));
   }
 
-  void image(const Image& img) {
-    if (const Match m = find_brand(img.alt, brand_); m.pos != std::string::npos) {
-      const bool logo = text::find_word(text::ascii_lower(img.alt), "logo") != std::string::npos;
-      add(ClaimSource::image_alt, logo || names_only_the_brand(img.alt, brand_),
+  void image(const Image& img, std::string_view alt, std::string_view file) {
+    if (const Match m = find_brand(alt, terms_); m.pos != std::string::npos) {
+      const bool logo = text::find_word(alt, "logo") != std::string::npos;
+      add(ClaimSource::image_alt, logo || names_only_the_brand(img.alt, terms_),
           logo ? "an image is the brand's logo" : "an image is labelled with the brand", m, img.alt, img.location);
     }
-    std::string file = img.src.substr(0, std::min(img.src.find_first_of("?#"), img.src.size()));
-    file = text::ascii_lower(file.substr(file.rfind('/') == std::string::npos ? 0 : file.rfind('/') + 1));
-    for (char& c : file)
-      if (!text::is_alnum(c) && static_cast<unsigned char>(c) < 0x80) c = ' ';
-    if (const Match m = find_brand(file, brand_); m.pos != std::string::npos) {
+    if (const Match m = find_brand(file, terms_); m.pos != std::string::npos) {
       const bool logo = text::find_word(file, "logo") != std::string::npos;
       add(ClaimSource::image_src, logo,
           logo ? "an image file is the brand's logo" : "an image file is named after the brand", m, img.src,
@@ -154,9 +186,10 @@ class Assessor {
     }
   }
 
-  void download_link(const Link& link) {
-    if (link.text.empty() || !is_download_text(link.text)) return;
-    if (const Match m = find_brand(link.text, brand_); m.pos != std::string::npos)
+  // `lowered`: the link's text when it offers a download, else empty.
+  void download_link(const Link& link, std::string_view lowered) {
+    if (lowered.empty()) return;
+    if (const Match m = find_brand(lowered, terms_); m.pos != std::string::npos)
       add(ClaimSource::download_text, false, "a download link is labelled with the brand", m, link.text, link.location);
   }
 
@@ -199,6 +232,7 @@ class Assessor {
   }
 
   const BrandTerms& brand_;
+  LoweredTerms terms_;
   size_t max_claims_;
   size_t max_snippet_;
   BrandAssessment result_;
@@ -242,19 +276,23 @@ std::vector<BrandAssessment> assess_brand_claims(const PageContent& content, std
                                                  const std::optional<FaviconHash>& favicon, size_t max_claims,
                                                  size_t max_snippet_bytes) {
   std::vector<BrandAssessment> out;
-  const auto title_parts = title_segments(content.title);
+  const LoweredPage page(content);
   for (const BrandTerms& brand : brands) {
     Assessor a(brand, max_claims, max_snippet_bytes);
-    a.site_name(ClaimSource::og_site_name, content.og_site_name, "meta og:site_name");
-    a.site_name(ClaimSource::application_name, content.application_name, "meta application-name");
-    a.title_site_part(title_parts);
-    a.titled(ClaimSource::title, content.title, "title", "the title");
+    a.site_name(ClaimSource::og_site_name, content.og_site_name, page.og_site_name, "meta og:site_name");
+    a.site_name(ClaimSource::application_name, content.application_name, page.application_name,
+                "meta application-name");
+    a.title_site_part(page);
+    a.titled(ClaimSource::title, content.title, page.title, "title", "the title");
     if (content.og_title != content.title)
-      a.titled(ClaimSource::og_title, content.og_title, "meta og:title", "og:title");
-    for (const auto& h : content.headings)
-      if (h.level <= 2) a.titled(ClaimSource::heading, h.text, h.location, "a heading");
-    for (const auto& img : content.images) a.image(img);
-    for (const auto& link : content.links) a.download_link(link);
+      a.titled(ClaimSource::og_title, content.og_title, page.og_title, "meta og:title", "og:title");
+    for (size_t i = 0; i < content.headings.size(); ++i)
+      if (content.headings[i].level <= 2)
+        a.titled(ClaimSource::heading, content.headings[i].text, page.headings[i], content.headings[i].location,
+                 "a heading");
+    for (size_t i = 0; i < content.images.size(); ++i)
+      a.image(content.images[i], page.image_alts[i], page.image_files[i]);
+    for (size_t i = 0; i < content.links.size(); ++i) a.download_link(content.links[i], page.download_texts[i]);
     if (favicon) a.favicon(*favicon);
     BrandAssessment r = a.finish();
     if (!r.claims.empty()) out.push_back(std::move(r));
