@@ -31,8 +31,7 @@ const std::vector<std::string>& odd_strings() {
       "quote \" backslash \\ slash /",
       std::string("nul \0 byte", 10),
       "controls \x01\x08\x09\x0a\x0c\x0d\x1b\x1f\x7f",
-      "\xE2\x80\xAE"
-      "RLO and U+2028 \xE2\x80\xA8 and U+2029 \xE2\x80\xA9",
+      std::string("\xE2\x80\xAE") + "RLO and U+2028 \xE2\x80\xA8 and U+2029 \xE2\x80\xA9",
       "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80",
       "ill-formed \xFF \xC0\xAF \xED\xA0\x80 \xF4\x90\x80\x80 cut \xE6\x97",
       "\xC3",
