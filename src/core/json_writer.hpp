@@ -44,6 +44,11 @@ class JsonWriter {
   void value(const nlohmann::json& tree);
   void strings(const std::vector<std::string>& items);  // an array of strings
 
+  void safe_field(std::string_view name, std::string_view text) {
+    key(name);
+    safe_string(text);
+  }
+
   template <typename T>
   void field(std::string_view name, const T& value) {
     key(name);

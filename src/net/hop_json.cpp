@@ -39,8 +39,7 @@ void write_json(core::JsonWriter& out, const Hop& hop, std::int64_t now) {
     out.key("tls");
     write_json(out, *hop.tls, now);
   }
-  out.key("url");
-  out.safe_string(hop.url);
+  out.safe_field("url", hop.url);
   out.end_object();
 }
 

@@ -6,32 +6,17 @@ namespace impostor::page {
 
 void write_json(core::JsonWriter& out, const Link& link) {
   out.begin_object();
-  if (link.download) {
-    out.key("download");
-    out.safe_string(*link.download);
-  }
+  if (link.download) out.safe_field("download", *link.download);
   out.field("fetchable", link.fetchable);
   out.field("kind", to_string(link.kind));
-  out.key("location");
-  out.safe_string(link.location);
+  out.safe_field("location", link.location);
   if (link.partial) out.field("partial", true);
-  if (!link.resolved) {
-    out.key("raw");
-    out.safe_string(link.raw);
-  }
+  if (!link.resolved) out.safe_field("raw", link.raw);
   if (link.refresh_delay) out.field("refresh_delay", *link.refresh_delay);
-  out.key("scheme");
-  out.safe_string(link.scheme);
-  if (!link.text.empty()) {
-    out.key("text");
-    out.safe_string(link.text);
-  }
-  out.key("url");
-  out.safe_string(link.url);
-  if (!link.via.empty()) {
-    out.key("via");
-    out.safe_string(link.via);
-  }
+  out.safe_field("scheme", link.scheme);
+  if (!link.text.empty()) out.safe_field("text", link.text);
+  out.safe_field("url", link.url);
+  if (!link.via.empty()) out.safe_field("via", link.via);
   out.end_object();
 }
 
@@ -43,21 +28,17 @@ void write_json(core::JsonWriter& out, const DownloadCandidate& c) {
   out.end_array();
   out.field("extension", c.extension);
   out.field("fetchable", c.fetchable);
-  out.key("filename");
-  out.safe_string(c.filename);
+  out.safe_field("filename", c.filename);
   out.field("kind", to_string(c.kind));
-  out.key("location");
-  out.safe_string(c.location);
+  out.safe_field("location", c.location);
   out.field("occurrences", c.occurrences);
   out.key("reasons");
   out.begin_array();
   for (auto r : c.reasons) out.string(to_string(r));
   out.end_array();
   out.field("strong", c.strong());
-  out.key("text");
-  out.safe_string(c.text);
-  out.key("url");
-  out.safe_string(c.url);
+  out.safe_field("text", c.text);
+  out.safe_field("url", c.url);
   out.end_object();
 }
 
@@ -67,23 +48,17 @@ void write_json(core::JsonWriter& out, const BrandAssessment& b) {
   out.begin_array();
   for (const auto& c : b.claims) {
     out.begin_object();
-    out.key("location");
-    out.safe_string(c.location);
-    out.key("matched");
-    out.safe_string(c.matched);
+    out.safe_field("location", c.location);
+    out.safe_field("matched", c.matched);
     out.field("reason", c.reason);
-    out.key("snippet");
-    out.safe_string(c.snippet);
+    out.safe_field("snippet", c.snippet);
     out.field("source", to_string(c.source));
     out.field("strong", c.strong);
     out.end_object();
   }
   out.end_array();
   if (b.claims_dropped > 0) out.field("claims_dropped", b.claims_dropped);
-  if (!b.other_site_name.empty()) {
-    out.key("other_site_name");
-    out.safe_string(b.other_site_name);
-  }
+  if (!b.other_site_name.empty()) out.safe_field("other_site_name", b.other_site_name);
   out.field("presents_as_vendor", b.presents_as_vendor);
   out.field("vendor", b.vendor_id);
   out.end_object();
@@ -95,16 +70,14 @@ core::RenderedJson render_json(const PageAnalysis& a, size_t max_links) {
   rendered.text.reserve(2048);
   core::JsonWriter out(rendered.text);
   out.begin_object();
-  out.key("base_url");
-  out.safe_string(c.base_url);
+  out.safe_field("base_url", c.base_url);
   out.key("brands");
   out.begin_array();
   for (const auto& b : a.brands) write_json(out, b);
   out.end_array();
   out.key("charset");
   out.begin_object();
-  out.key("declared");
-  out.safe_string(a.decoding.declared);
+  out.safe_field("declared", a.decoding.declared);
   out.field("name", a.decoding.charset);
   out.field("nul_characters", a.decoding.nul_characters);
   out.field("replaced", a.decoding.replaced);
@@ -134,8 +107,7 @@ core::RenderedJson render_json(const PageAnalysis& a, size_t max_links) {
     out.field("size", a.favicon->size);
     out.end_object();
   }
-  out.key("lang");
-  out.safe_string(c.lang);
+  out.safe_field("lang", c.lang);
   out.key("links");
   out.begin_array();
   for (size_t i = 0; i < c.links.size() && i < max_links; ++i) write_json(out, c.links[i]);
@@ -144,14 +116,9 @@ core::RenderedJson render_json(const PageAnalysis& a, size_t max_links) {
     out.key("meta_refresh");
     write_json(out, *refresh);
   }
-  if (!c.og_site_name.empty()) {
-    out.key("og_site_name");
-    out.safe_string(c.og_site_name);
-  }
-  out.key("title");
-  out.safe_string(c.title);
-  out.key("url");
-  out.safe_string(c.document_url);
+  if (!c.og_site_name.empty()) out.safe_field("og_site_name", c.og_site_name);
+  out.safe_field("title", c.title);
+  out.safe_field("url", c.document_url);
   out.end_object();
   return rendered;
 }
