@@ -12,7 +12,7 @@ namespace impostor::core {
 namespace {
 
 // A string that needs no escaping and cannot be invalid UTF-8: printable ASCII without
-// quote and backslash. Everything else is left to nlohmann's serializer.
+// quote and backslash, most of a report (URLs, ids, hashes, names).
 bool plain_ascii(std::string_view s) {
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
