@@ -41,7 +41,8 @@ class InstallerFiles(unittest.TestCase):
                 locations = {f["location"] for f in rep["findings"] if f["id"].startswith("yara.")}
                 for planted in entry["planted"]:
                     self.assertIn(f"{path}!/{planted}", locations)
-                self.assertNotIn("unpack.corrupt", {f["id"] for f in rep["findings"]})
+                # The summary says which step failed (a timeout, an abnormal end, a short read).
+                self.assertEqual([], [f["summary"] for f in rep["findings"] if f["id"] == "unpack.corrupt"])
 
     def test_clean_installers_are_not_flagged(self):
         for entry in self.manifest:
