@@ -77,6 +77,8 @@ void append_json_string(std::string& out, std::string_view text) {
     out += dump(nlohmann::json(std::string(text)));  // U+FFFD where nlohmann's replace handler puts it
 }
 
+void append_json_integer(std::string& out, std::int64_t value) { append_number(out, value); }
+
 // nlohmann's compact dump, byte for byte, without its per-byte UTF-8 state machine on the
 // plain text that is most of a report (URLs, ids, hashes, names).
 void append_json(std::string& out, const nlohmann::json& value) {
@@ -179,12 +181,6 @@ void JsonWriter::boolean(bool value) {
   comma_ = true;
 }
 
-void JsonWriter::null() {
-  separate();
-  out_ += "null";
-  comma_ = true;
-}
-
 void JsonWriter::number(double value) {
   separate();
   // What nlohmann's serializer does for a double: null when not finite, else its Grisu2
@@ -196,12 +192,6 @@ void JsonWriter::number(double value) {
     char* end = nlohmann::detail::to_chars(digits.data(), digits.data() + digits.size(), value);
     out_.append(digits.data(), static_cast<size_t>(end - digits.data()));
   }
-  comma_ = true;
-}
-
-void JsonWriter::value(const nlohmann::json& tree) {
-  separate();
-  append_json(out_, tree);
   comma_ = true;
 }
 

@@ -30,7 +30,6 @@ class JsonWriter {
   // what building the tree from to_valid_utf8(text) printed.
   void safe_string(std::string_view text);
   void boolean(bool value);
-  void null();
   void number(double value);
   template <std::integral T>
   requires(!std::same_as<T, bool>) void number(T value) {
@@ -41,7 +40,6 @@ class JsonWriter {
       append_unsigned(static_cast<std::uint64_t>(value));
     comma_ = true;
   }
-  void value(const nlohmann::json& tree);
   void strings(const std::vector<std::string>& items);  // an array of strings
 
   void safe_field(std::string_view name, std::string_view text) {
@@ -76,8 +74,9 @@ class JsonWriter {
 #endif
 };
 
-// The same output for a string or a whole tree, appended to `out`.
+// The same output for a string, an integer or a whole tree, appended to `out`.
 void append_json_string(std::string& out, std::string_view text);
+void append_json_integer(std::string& out, std::int64_t value);
 void append_json(std::string& out, const nlohmann::json& value);
 
 }  // namespace impostor::core

@@ -1,7 +1,5 @@
 #include "report/json_report.hpp"
 
-#include <array>
-#include <charconv>
 #include <cstdint>
 #include <string_view>
 
@@ -54,12 +52,6 @@ nlohmann::json to_json(core::Report&& report) {
 namespace {
 
 using core::append_json;
-
-void append_integer(std::string& out, std::int64_t number) {
-  std::array<char, 24> digits{};
-  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
-  out.append(digits.data(), end);
-}
 
 void append_string(std::string& out, std::string_view text) { core::append_json_string(out, text); }
 
@@ -119,7 +111,7 @@ std::string compact_json(const core::Report& report) {
   out += "{\"artifacts\":";
   append_json(out, report.artifacts);
   out += ",\"elapsed_ms\":";
-  append_integer(out, report.elapsed_ms);
+  core::append_json_integer(out, report.elapsed_ms);
   out += ",\"errors\":[";
   for (size_t i = 0; i < report.errors.size(); ++i) {
     if (i > 0) out += ',';
@@ -148,7 +140,7 @@ std::string compact_json(const core::Report& report) {
   out += ",\"schema\":";
   append_string(out, kSchema);
   out += ",\"score\":";
-  append_integer(out, report.score);
+  core::append_json_integer(out, report.score);
   out += ",\"target\":";
   append_target(out, report.target);
   out += ",\"tool\":{\"name\":\"impostor\",\"version\":";
