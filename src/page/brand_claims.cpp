@@ -103,12 +103,16 @@ struct LoweredPage {
         og_title(text::ascii_lower(c.og_title)),
         og_site_name(text::ascii_lower(c.og_site_name)),
         application_name(text::ascii_lower(c.application_name)),
-        segments(title_segments(c.title)) {
+        segments(title_segments(c.title)),
+        og_title_segments(title_segments(c.og_title)) {
     if (segments.size() >= 2) {
       first_segment = text::ascii_lower(segments.front());
       last_segment = text::ascii_lower(segments.back());
     }
-    for (const auto& h : c.headings) headings.push_back(h.level <= 2 ? text::ascii_lower(h.text) : std::string());
+    for (const auto& h : c.headings) {
+      headings.push_back(h.level <= 2 ? text::ascii_lower(h.text) : std::string());
+      heading_segments.push_back(h.level <= 2 ? title_segments(h.text) : std::vector<std::string_view>{});
+    }
     for (const auto& img : c.images) {
       image_alts.push_back(text::ascii_lower(img.alt));
       std::string file = img.src.substr(0, std::min(img.src.find_first_of("?#"), img.src.size()));
@@ -122,9 +126,11 @@ struct LoweredPage {
                                                                                  : std::string());
   }
   std::string title, og_title, og_site_name, application_name;
-  std::vector<std::string_view> segments;   // title_segments() of the title
-  std::string first_segment, last_segment;  // when there are two or more
+  std::vector<std::string_view> segments;  // title_segments() of the title
+  std::vector<std::string_view> og_title_segments;
+  std::string first_segment, last_segment;  // of the title, when it has two or more
   std::vector<std::string> headings;        // per heading; empty past h2
+  std::vector<std::vector<std::string_view>> heading_segments;
   std::vector<std::string> image_alts, image_files;
   std::vector<std::string> download_texts;  // per link; empty unless its text offers a download
 };
@@ -137,12 +143,13 @@ class Assessor {
   }
 
   // A title-like text (title, og:title, h1/h2): a name, a download offer, or a mention.
-  void titled(ClaimSource source, std::string_view text, std::string_view lowered, const std::string& location,
-              std::string_view what) {
+  // `lowered` and `segments`: the text lowered and split at its separators, once per page.
+  void titled(ClaimSource source, std::string_view text, std::string_view lowered,
+              const std::vector<std::string_view>& segments, const std::string& location, std::string_view what) {
     const Match m = find_brand(lowered, terms_);
     if (m.pos == std::string::npos) return;
     bool identity = false;
-    for (auto segment : title_segments(text)) identity = identity || names_only_the_brand(segment, terms_);
+    for (auto segment : segments) identity = identity || names_only_the_brand(segment, terms_);
     const bool question = lowered.find("how to") != std::string::npos || lowered.find("how do") != std::string::npos ||
                           lowered.find('?') != std::string::npos;  // "How to download Zoom safely" is a story
     if (is_download_text(text) && !question) {
@@ -283,13 +290,14 @@ std::vector<BrandAssessment> assess_brand_claims(const PageContent& content, std
     a.site_name(ClaimSource::application_name, content.application_name, page.application_name,
                 "meta application-name");
     a.title_site_part(page);
-    a.titled(ClaimSource::title, content.title, page.title, "title", "the title");
+    a.titled(ClaimSource::title, content.title, page.title, page.segments, "title", "the title");
     if (content.og_title != content.title)
-      a.titled(ClaimSource::og_title, content.og_title, page.og_title, "meta og:title", "og:title");
+      a.titled(ClaimSource::og_title, content.og_title, page.og_title, page.og_title_segments, "meta og:title",
+               "og:title");
     for (size_t i = 0; i < content.headings.size(); ++i)
       if (content.headings[i].level <= 2)
-        a.titled(ClaimSource::heading, content.headings[i].text, page.headings[i], content.headings[i].location,
-                 "a heading");
+        a.titled(ClaimSource::heading, content.headings[i].text, page.headings[i], page.heading_segments[i],
+                 content.headings[i].location, "a heading");
     for (size_t i = 0; i < content.images.size(); ++i)
       a.image(content.images[i], page.image_alts[i], page.image_files[i]);
     for (size_t i = 0; i < content.links.size(); ++i) a.download_link(content.links[i], page.download_texts[i]);
