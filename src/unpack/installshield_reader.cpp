@@ -1,11 +1,9 @@
 #include "unpack/installshield_reader.hpp"
 
 #include <fcntl.h>
-#include <libunshield.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +18,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "unpack/unshield_messages.hpp"
+
 namespace impostor::unpack {
 
 namespace {
@@ -30,27 +30,12 @@ constexpr size_t kCabDescriptorSize = 0x276;  // fixed part libunshield reads
 constexpr size_t kListCount = 71;             // file-group and component list heads
 constexpr size_t kMaxListNodes = 4096;        // over all lists; real cabinets hold dozens
 constexpr uint32_t kMaxFiles = 1'000'000;
-constexpr size_t kMaxNameBytes = 1024;
 constexpr size_t kReadChunk = size_t{64} * 1024;
 constexpr int kPollSliceMs = 200;
 // The child must show progress (a message or data) this often. The walker's own clock is
 // consulted through the sink on every piece of data; this bounds a child stuck in
 // libunshield, which the walker cannot see.
 constexpr int kMaxIdleMs = 60'000;
-constexpr rlim_t kChildCpuSeconds = 120;
-constexpr rlim_t kChildSpareMemory = rlim_t{512} << 20;
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 uint32_t le32(std::span<const uint8_t> b, size_t at) {
   return static_cast<uint32_t>(b[at]) | (static_cast<uint32_t>(b[at + 1]) << 8) |
@@ -61,106 +46,8 @@ bool fits(std::span<const uint8_t> b, uint64_t at, uint64_t length) {
   return at <= b.size() && length <= b.size() - at;
 }
 
-// ---------------------------------------------------------------- child <-> parent
-
-enum class Kind : uint8_t { opened = 1, open_failed = 2, file = 3, done = 4 };
-
-struct Message {
-  Kind kind{};
-  bool ok = false;
-  uint32_t index = 0;
-  uint64_t value = 0;  // file count (opened) or declared size (file)
-  std::string name;
-};
-
-constexpr size_t kFixedPart = 1 + 1 + 4 + 8;
-
-bool send_message(int sock, const Message& m) {
-  std::vector<uint8_t> buf(kFixedPart + m.name.size());
-  buf[0] = static_cast<uint8_t>(m.kind);
-  buf[1] = m.ok ? 1 : 0;
-  std::memcpy(buf.data() + 2, &m.index, 4);
-  std::memcpy(buf.data() + 6, &m.value, 8);
-  std::memcpy(buf.data() + kFixedPart, m.name.data(), m.name.size());
-  return ::send(sock, buf.data(), buf.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(buf.size());
-}
-
-std::optional<Message> parse_message(std::span<const uint8_t> b) {
-  if (b.size() < kFixedPart) return std::nullopt;
-  Message m;
-  m.kind = static_cast<Kind>(b[0]);
-  m.ok = b[1] != 0;
-  std::memcpy(&m.index, b.data() + 2, 4);
-  std::memcpy(&m.value, b.data() + 6, 8);
-  m.name.assign(reinterpret_cast<const char*>(b.data() + kFixedPart), b.size() - kFixedPart);
-  return m;
-}
-
-// A C string libunshield hands out (it points into the header and may run on).
-std::string_view bounded(const char* s) {
-  return s == nullptr ? std::string_view{} : std::string_view(s, ::strnlen(s, kMaxNameBytes));
-}
-
-void limit_child_resources(uint64_t cab_size) {
-  const rlimit cpu{kChildCpuSeconds, kChildCpuSeconds};
-  ::setrlimit(RLIMIT_CPU, &cpu);
-  const rlimit no_files{0, 0};  // it writes only into the FIFO; a regular file is SIGXFSZ
-  ::setrlimit(RLIMIT_FSIZE, &no_files);
-  if (kSanitized) return;  // ASan reserves terabytes of shadow address space
-  // The forked address space, plus the header copy libunshield makes, plus room to work.
-  long pages = 0;
-  if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
-    std::array<char, 64> line{};
-    if (std::fgets(line.data(), static_cast<int>(line.size()), statm) != nullptr) {
-      char* end = nullptr;
-      pages = std::strtol(line.data(), &end, 10);
-      if (end == line.data()) pages = 0;
-    }
-    std::fclose(statm);
-  }
-  if (pages <= 0) return;
-  const rlim_t now = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
-  const rlimit as{now + 2 * cab_size + kChildSpareMemory, now + 2 * cab_size + kChildSpareMemory};
-  ::setrlimit(RLIMIT_AS, &as);
-}
-
-// The forked child: libunshield's side. Never returns.
-[[noreturn]] void run_child(const std::string& cab, const std::string& fifo, int sock, uint64_t cab_size) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  ::signal(SIGPIPE, SIG_IGN);  // the parent closes the FIFO on a member it stops reading
-  if (const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC); null >= 0) {
-    ::dup2(null, STDOUT_FILENO);
-    ::dup2(null, STDERR_FILENO);
-  }
-  limit_child_resources(cab_size);
-  unshield_set_log_level(UNSHIELD_LOG_LEVEL_LOWEST);
-  Unshield* u = unshield_open(cab.c_str());
-  if (u == nullptr) {
-    send_message(sock, {Kind::open_failed, false, 0, 0, {}});
-    ::_exit(0);
-  }
-  const int count = unshield_file_count(u);
-  if (!send_message(sock, {Kind::opened, true, 0, static_cast<uint64_t>(std::max(count, 0)), {}})) ::_exit(1);
-  for (int i = 0; i < count; ++i) {
-    if (!unshield_file_is_valid(u, i)) continue;  // not in this cabinet, as unshield skips it
-    const std::string name = installshield_member_name(
-        bounded(unshield_directory_name(u, unshield_file_directory(u, i))), bounded(unshield_file_name(u, i)));
-    // Wait for the parent's fresh reader: opening the FIFO while its previous reader is
-    // still open would hand this file's bytes to a descriptor about to be closed.
-    uint8_t go = 0;
-    if (::recv(sock, &go, 1, 0) != 1) ::_exit(0);
-    // Held open across the save so the parent sees end-of-file only once the file is done.
-    const int writer = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
-    if (writer < 0) ::_exit(1);
-    if (!send_message(sock, {Kind::file, true, static_cast<uint32_t>(i), unshield_file_size(u, i), name})) ::_exit(1);
-    const bool ok = unshield_file_save(u, i, fifo.c_str());
-    ::close(writer);
-    if (!send_message(sock, {Kind::done, ok, static_cast<uint32_t>(i), 0, {}})) ::_exit(1);
-  }
-  ::_exit(0);
-}
-
-// ---------------------------------------------------------------- parent side
+using unshield::Kind;
+using unshield::Message;
 
 // mkdtemp under TMPDIR: mode 0700, only fixed names inside, removed whatever happens.
 class PrivateDir {
@@ -211,6 +98,61 @@ class Fd {
  private:
   int fd_;
 };
+
+constexpr std::string_view kHelperName = "impostor-unshield";
+
+// The helper beside an installed impostor (PREFIX/bin/../libexec/impostor, wherever the
+// package was unpacked), under the configured prefix, or in the build tree (the tests and
+// build/<preset>/impostor). Empty when none is there.
+const std::string& helper_path() {
+  static const std::string path = [] {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> candidates;
+    std::error_code ec;
+    if (const auto exe = fs::read_symlink("/proc/self/exe", ec); !ec)
+      candidates.push_back(exe.parent_path().parent_path() / "libexec/impostor" / kHelperName);
+    candidates.emplace_back(IMPOSTOR_UNSHIELD_HELPER_INSTALLED);
+    candidates.emplace_back(IMPOSTOR_UNSHIELD_HELPER_BUILT);
+    for (const auto& candidate : candidates)
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    return std::string{};
+  }();
+  return path;
+}
+
+// Starts the helper with `sock` as its fd 3, /dev/null for its standard streams and no
+// other descriptor of ours (a bare fork would also hand it every other scan's FIFO and
+// socket ends, holding their pipes open). Returns 0 or an errno value.
+int spawn_helper(const std::string& helper, const std::string& cab, const std::string& fifo, uint64_t cab_size,
+                 int sock, pid_t& pid) {
+  Fd moved;  // fd 3 itself would be dup2'ed onto itself, which keeps its close-on-exec flag
+  if (sock == unshield::kHelperSocketFd) {
+    moved.reset(::fcntl(sock, F_DUPFD_CLOEXEC, unshield::kHelperSocketFd + 1));
+    if (moved.get() < 0) return errno;
+    sock = moved.get();
+  }
+  posix_spawn_file_actions_t actions;
+  if (const int err = ::posix_spawn_file_actions_init(&actions); err != 0) return err;
+  int err = ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (err == 0) err = ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  if (err == 0) err = ::posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  if (err == 0) err = ::posix_spawn_file_actions_adddup2(&actions, sock, unshield::kHelperSocketFd);
+  if (err == 0) err = ::posix_spawn_file_actions_addclosefrom_np(&actions, unshield::kHelperSocketFd + 1);
+  if (err == 0) {
+    std::string size = std::to_string(cab_size);
+    std::string parent = std::to_string(::getpid());
+    std::array<char*, 6> argv{const_cast<char*>(helper.c_str()),
+                              const_cast<char*>(cab.c_str()),
+                              const_cast<char*>(fifo.c_str()),
+                              size.data(),
+                              parent.data(),
+                              nullptr};
+    err = ::posix_spawn(&pid, helper.c_str(), &actions, nullptr, argv.data(), environ);
+  }
+  ::posix_spawn_file_actions_destroy(&actions);
+  if (err != 0) pid = -1;
+  return err;
+}
 
 // Waits for `fd` to be readable (or hung up). False after kMaxIdleMs of nothing.
 bool wait_readable(int fd) {
@@ -271,7 +213,7 @@ struct Reading {
       timed_out = true;
       return std::nullopt;
     }
-    std::array<uint8_t, kFixedPart + kMaxNameBytes + 16> buf{};
+    std::array<uint8_t, unshield::kMaxPacketBytes + 1> buf{};  // one more: a longer packet is refused
     ssize_t n = -1;
     do n = ::recv(sock, buf.data(), buf.size(), 0);
     while (n < 0 && errno == EINTR);
@@ -279,7 +221,7 @@ struct Reading {
       finished = true;
       return std::nullopt;
     }
-    return parse_message({buf.data(), static_cast<size_t>(n)});
+    return unshield::parse_message({buf.data(), static_cast<size_t>(n)});
   }
 
   // Streams one saved file from the FIFO into the sink. False: the member was cut short
@@ -369,23 +311,6 @@ std::optional<std::string> installshield_header_problem(std::span<const uint8_t>
   return std::nullopt;
 }
 
-std::string installshield_member_name(std::string_view directory, std::string_view file) {
-  std::string out;
-  const auto add = [&out](std::string_view part) {
-    for (const char c : part) {
-      if (out.size() >= kMaxNameBytes) return;
-      const auto u = static_cast<unsigned char>(c);
-      out += c == '\\' ? '/' : (u < 0x20 || u == 0x7F) ? '_' : c;
-    }
-  };
-  add(directory);
-  while (!out.empty() && out.back() == '/') out.pop_back();
-  if (!out.empty()) out += '/';
-  add(file);
-  const size_t lead = out.find_first_not_of('/');
-  return lead == std::string::npos ? std::string{} : out.substr(lead);
-}
-
 int InstallShieldReader::bid(std::string_view type, std::span<const uint8_t> bytes) const {
   return type == "installshield-cab" && bytes.size() >= kSignature.size() &&
                  std::memcmp(bytes.data(), kSignature.data(), kSignature.size()) == 0
@@ -399,6 +324,11 @@ ReadResult InstallShieldReader::read(std::span<const uint8_t> bytes, std::string
   if (auto problem = installshield_header_problem(bytes)) {
     result.corrupt = true;
     result.error = *problem;
+    return result;
+  }
+  const std::string& helper = helper_path();
+  if (helper.empty()) {
+    sink.unsupported("InstallShield cabinet (its helper, " + std::string(kHelperName) + ", is not installed)");
     return result;
   }
   const PrivateDir dir;
@@ -424,17 +354,12 @@ ReadResult InstallShieldReader::read(std::span<const uint8_t> bytes, std::string
   Fd parent_end(socks[0]);
   Fd child_end(socks[1]);
   Child child;
-  child.pid = ::fork();
-  if (child.pid == 0) {
-    parent_end.reset();
-    run_child(cab, fifo, child_end.get(), bytes.size());
-  }
-  child_end.reset();
-  if (child.pid < 0) {
+  if (const int err = spawn_helper(helper, cab, fifo, bytes.size(), child_end.get(), child.pid); err != 0) {
     result.corrupt = true;
-    result.error = std::string("cannot fork for libunshield: ") + std::strerror(errno);
+    result.error = "cannot start " + helper + ": " + std::strerror(err);
     return result;
   }
+  child_end.reset();
   Reading r{sink, result, parent_end.get(), fifo, child};
   r.run();
   if (!r.finished) {

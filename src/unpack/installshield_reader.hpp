@@ -11,11 +11,12 @@ namespace impostor::unpack {
 // through Debian's libunshield. libunshield opens files by name only and trusts every
 // offset in the header, so the reader copies the cabinet into a private directory
 // (mkdtemp, mode 0700, the fixed name data1.cab, removed afterwards) and runs libunshield
-// in a forked child under resource limits: a crash or a hang there is `unpack.corrupt`,
-// never the scanner's. The child lists the files and saves each one into a FIFO with a
-// fixed name in that directory; the parent streams it into the walker's sink, so the
-// walker's limits bound every member and nothing extracted ever lands on disk. Members
-// are named "directory/file" as the cabinet spells them (display only).
+// in a helper process (impostor-unshield, under resource limits): a crash or a hang there
+// is `unpack.corrupt`, never the scanner's. The helper lists the files and saves each one
+// into a FIFO with a fixed name in that directory; the reader streams it into the walker's
+// sink, so the walker's limits bound every member and nothing extracted ever lands on
+// disk. Members are named "directory/file" as the cabinet spells them (display only).
+// Without the helper installed, the cabinet is `unpack.unsupported`.
 class InstallShieldReader final : public FormatReader {
  public:
   std::string_view name() const override { return "installshield"; }
@@ -26,11 +27,7 @@ class InstallShieldReader final : public FormatReader {
 
 // Why libunshield must not be given these bytes (an offset or list it would follow out
 // of the file, or a list too long to be real), or nullopt when the header's tables lie
-// inside the file. Checked before the child runs so a looping list cannot eat memory.
+// inside the file. Checked before the helper runs so a looping list cannot eat memory.
 std::optional<std::string> installshield_header_problem(std::span<const uint8_t> bytes);
-
-// A member name from libunshield's directory and file names: backslashes become '/',
-// control bytes '_', bounded in length.
-std::string installshield_member_name(std::string_view directory, std::string_view file);
 
 }  // namespace impostor::unpack

@@ -223,6 +223,10 @@ class Package(unittest.TestCase):
             version = subprocess.run(["/usr/bin/impostor", "--version"], capture_output=True, text=True, check=True)
             self.assertRegex(version.stdout, r"^impostor \d+\.\d+\.\d+")
             self.assertTrue(os.path.exists("/etc/impostor/policy.toml"))
+            # The InstallShield helper, found by the binary relative to itself.
+            helper = "/usr/libexec/impostor/impostor-unshield"
+            self.assertTrue(os.access(helper, os.X_OK))
+            self.assertEqual(subprocess.run([helper], capture_output=True, timeout=60).returncode, 2)
             tmp = tempfile.mkdtemp(prefix="impostor-pkg-")
             deb = make_deb(tmp, "zoom_amd64", MINER)
             r = subprocess.run(["/usr/bin/impostor", "guard", "--", "true", deb], capture_output=True, timeout=300)

@@ -1,15 +1,21 @@
 // The installer readers (OLE/MSI, NSIS, self-extractors, Inno Setup, InstallShield, DMG) driven through
 // the ArchiveWalker on samples that tools/fixtures/make-installers builds at test time.
 #include <doctest/doctest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
+
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "member_collector.hpp"
@@ -23,6 +29,7 @@
 #include "unpack/ole_reader.hpp"
 #include "unpack/pe_overlay_reader.hpp"
 #include "unpack/stream_decoders.hpp"
+#include "unpack/unshield_messages.hpp"
 
 using namespace impostor::unpack;
 namespace fs = std::filesystem;
@@ -436,4 +443,126 @@ TEST_CASE("installer: damaged InstallShield cabinets are corrupt, never a crash 
     CHECK(w.c.members.size() == small.c.members.size());
   }
   check_hostile_kind("installshield");
+}
+
+namespace {
+
+// The pids of this process's children whose command is the InstallShield helper.
+std::vector<pid_t> helper_children() {
+  std::vector<pid_t> found;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = slurp(entry.path() / "stat");  // pid (comm) state ppid ...
+    const size_t open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close < open) continue;
+    const std::string comm = stat.substr(open + 1, close - open - 1);
+    const long ppid = std::strtol(stat.c_str() + close + 4, nullptr, 10);  // ") S " precedes it
+    if (comm == std::string("impostor-unshield").substr(0, 15) && ppid == ::getpid()) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
+// Stops at the first member and, while the helper is still running, lists what its
+// descriptors point at.
+struct PeekAtHelper final : MemberSink {
+  std::vector<std::string> helper_fds;
+  size_t helpers = 0;
+  std::shared_ptr<Blob> begin(const MemberHeader&) override {
+    const auto pids = helper_children();
+    helpers = pids.size();
+    for (const pid_t pid : pids)
+      for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+        std::error_code ec;
+        helper_fds.push_back(fs::read_symlink(fd.path(), ec).string());
+      }
+    return nullptr;
+  }
+  bool data(Blob&, std::span<const uint8_t>) override { return false; }
+  void end(const MemberHeader&, std::shared_ptr<Blob>) override {}
+  bool stopped() const override { return false; }
+};
+
+}  // namespace
+
+TEST_CASE("installer: the InstallShield helper holds none of the scanner's descriptors") {
+  // A bare fork() gave the child every descriptor the scanner had open at that moment,
+  // close-on-exec or not: other scans' FIFO and socket ends among them, which kept their
+  // pipes open (a member cut short then blocked its writer instead of ending it).
+  std::array<int, 2> marker{};
+  REQUIRE(::pipe(marker.data()) == 0);  // deliberately without O_CLOEXEC
+  struct stat st {};
+  REQUIRE(::fstat(marker[0], &st) == 0);
+  const std::string marker_target = "pipe:[" + std::to_string(st.st_ino) + "]";
+  const std::string bytes = slurp(fixtures().dir / fixtures().sample("installshield", true)["file"].get<std::string>());
+  PeekAtHelper peek;
+  const auto result = InstallShieldReader().read({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()},
+                                                 "installshield-cab", "top", peek);
+  ::close(marker[0]);
+  ::close(marker[1]);
+  CHECK_FALSE(result.corrupt);
+  REQUIRE(peek.helpers == 1);
+  CHECK(std::find(peek.helper_fds.begin(), peek.helper_fds.end(), marker_target) == peek.helper_fds.end());
+  // Its standard streams are /dev/null and its end of the socket pair is fd 3.
+  size_t dev_null = 0, sockets = 0;
+  for (const auto& target : peek.helper_fds) {
+    dev_null += target == "/dev/null" ? 1 : 0;
+    sockets += target.starts_with("socket:") ? 1 : 0;
+  }
+  CHECK(dev_null == 3);
+  CHECK(sockets == 1);
+  CHECK(helper_children().empty());  // and it is gone once the read returns
+}
+
+TEST_CASE("installer: InstallShield cabinets walked on many threads at once") {
+  const auto& sample = fixtures().sample("installshield", true);
+  const size_t members = 1 + sample["members"].size();
+  const fs::path file = fixtures().dir / sample["file"].get<std::string>();
+  WalkLimits small;
+  small.max_member_bytes = 1000;  // members cut short: the reader closes the FIFO mid-file
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 8;
+  std::vector<int> good(kThreads, 0);
+  std::vector<std::thread> threads;
+  threads.reserve(kThreads);
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        const auto w = t % 2 == 0 ? walk_file(file) : walk_file(file, small);
+        if (!w.has("unpack.corrupt") && w.c.members.size() == members) ++good[t];
+      }
+    });
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) CHECK(good[t] == kRounds);
+}
+
+TEST_CASE("installer: InstallShield helper messages") {
+  namespace us = impostor::unpack::unshield;
+  std::array<int, 2> socks{};
+  REQUIRE(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks.data()) == 0);
+  const auto receive = [&] {
+    std::array<uint8_t, us::kMaxPacketBytes + 1> buf{};
+    const ssize_t n = ::recv(socks[1], buf.data(), buf.size(), 0);
+    return us::parse_message({buf.data(), static_cast<size_t>(std::max<ssize_t>(n, 0))});
+  };
+  REQUIRE(us::send_message(socks[0], {us::Kind::file, true, 7, 123456789012ULL, "Zoom/Zoom.exe"}));
+  const auto m = receive();
+  REQUIRE(m.has_value());
+  CHECK(m->kind == us::Kind::file);
+  CHECK(m->ok);
+  CHECK(m->index == 7);
+  CHECK(m->value == 123456789012ULL);
+  CHECK(m->name == "Zoom/Zoom.exe");
+  // A name longer than the limit is cut to it, so the packet always fits the reader's buffer.
+  REQUIRE(us::send_message(socks[0], {us::Kind::file, true, 1, 0, std::string(5000, 'n')}));
+  const auto cut = receive();
+  REQUIRE(cut.has_value());
+  CHECK(cut->name.size() == us::kMaxNameBytes);
+  ::close(socks[0]);
+  ::close(socks[1]);
+  const std::array<uint8_t, 14> unknown_kind{9};
+  CHECK_FALSE(us::parse_message(unknown_kind).has_value());
+  CHECK_FALSE(us::parse_message(std::span(unknown_kind).first(3)).has_value());
+  const std::vector<uint8_t> oversized(us::kMaxPacketBytes + 1, 3);
+  CHECK_FALSE(us::parse_message(oversized).has_value());
 }
