@@ -102,17 +102,23 @@ class Fd {
 constexpr std::string_view kHelperName = "impostor-unshield";
 
 // The helper beside an installed impostor (PREFIX/bin/../libexec/impostor, wherever the
-// package was unpacked), under the configured prefix, or in the build tree (the tests and
-// build/<preset>/impostor). Empty when none is there.
+// package was unpacked), under the configured prefix, or, for a program that runs from
+// the build tree (build/<preset>/impostor, the tests), the one built beside it. The build
+// tree's copy is never taken by an installed program: the build folder may be anywhere,
+// /tmp included, and a scanner running as root (guard) must not start a file that any
+// user could have put there. Empty when none is there.
 const std::string& helper_path() {
   static const std::string path = [] {
     namespace fs = std::filesystem;
     std::vector<fs::path> candidates;
     std::error_code ec;
-    if (const auto exe = fs::read_symlink("/proc/self/exe", ec); !ec)
-      candidates.push_back(exe.parent_path().parent_path() / "libexec/impostor" / kHelperName);
+    const auto exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) candidates.push_back(exe.parent_path().parent_path() / "libexec/impostor" / kHelperName);
     candidates.emplace_back(IMPOSTOR_UNSHIELD_HELPER_INSTALLED);
-    candidates.emplace_back(IMPOSTOR_UNSHIELD_HELPER_BUILT);
+    std::error_code build_ec;
+    const auto build_dir = fs::weakly_canonical(IMPOSTOR_BUILD_DIR, build_ec).string() + "/";
+    if (!ec && !build_ec && exe.string().starts_with(build_dir))
+      candidates.emplace_back(IMPOSTOR_UNSHIELD_HELPER_BUILT);
     for (const auto& candidate : candidates)
       if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
     return std::string{};

@@ -3,7 +3,9 @@ tools/fixtures/make-installers (MSI, NSIS, self-extracting PEs) with inert plant
 payloads."""
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import unittest
 
 from fixture_samples import FixtureSet, assert_clean
@@ -55,6 +57,30 @@ class InstallerFiles(unittest.TestCase):
                 paths = {a["path"] for a in rep["artifacts"]}
                 for m in entry["members"]:
                     self.assertIn(os.path.join(self.dir, entry["file"]) + "!/" + m, paths)
+
+    def test_without_its_helper_an_installshield_cabinet_is_unsupported_not_corrupt(self):
+        # A copy of the program outside the build tree: no helper beside it, none under
+        # the prefix, and the build tree's one is not for it to take (guard runs as root).
+        if os.path.exists("/usr/local/libexec/impostor/impostor-unshield"):
+            self.skipTest("a helper is installed under /usr/local")
+        entry = next(e for e in self.manifest if e["format"] == "installshield" and e["trojanized"])
+        path = os.path.join(self.dir, entry["file"])
+        tmp = tempfile.mkdtemp(prefix="impostor-nohelper-")
+        try:
+            copy = os.path.join(tmp, "impostor")
+            shutil.copy(BIN, copy)
+            for data in ("signatures", "allowlists", "data"):
+                os.symlink(os.path.realpath(os.path.join(os.path.dirname(BIN), data)), os.path.join(tmp, data))
+            r = subprocess.run([copy, "file", "--format", "json", path], capture_output=True, timeout=180)
+            rep = json.loads(r.stdout)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        unsupported = [f for f in rep["findings"] if f["id"] == "unpack.unsupported"]
+        self.assertEqual(len(unsupported), 1, rep["findings"])
+        self.assertIn("impostor-unshield", unsupported[0]["evidence"]["method"])
+        self.assertEqual(unsupported[0]["location"], path)
+        self.assertEqual([], [f for f in rep["findings"] if f["id"] == "unpack.corrupt"])
+        self.assertNotIn(path + "!/Zoom/Zoom.exe", {a["path"] for a in rep["artifacts"]})
 
     def test_msi_declares_its_product_and_publisher(self):
         path = os.path.join(self.dir, "trojanized/ZoomInstaller.msi")
