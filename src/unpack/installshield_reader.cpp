@@ -139,10 +139,11 @@ int spawn_helper(const std::string& helper, const std::string& cab, const std::s
   }
   posix_spawn_file_actions_t actions;
   if (const int err = ::posix_spawn_file_actions_init(&actions); err != 0) return err;
-  int err = ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  // The socket first: with our standard streams closed it may itself be 0, 1 or 2.
+  int err = ::posix_spawn_file_actions_adddup2(&actions, sock, unshield::kHelperSocketFd);
+  if (err == 0) err = ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (err == 0) err = ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   if (err == 0) err = ::posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  if (err == 0) err = ::posix_spawn_file_actions_adddup2(&actions, sock, unshield::kHelperSocketFd);
   if (err == 0) err = ::posix_spawn_file_actions_addclosefrom_np(&actions, unshield::kHelperSocketFd + 1);
   if (err == 0) {
     std::string size = std::to_string(cab_size);

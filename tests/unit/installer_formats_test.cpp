@@ -566,3 +566,25 @@ TEST_CASE("installer: InstallShield helper messages") {
   const std::vector<uint8_t> oversized(us::kMaxPacketBytes + 1, 3);
   CHECK_FALSE(us::parse_message(oversized).has_value());
 }
+
+TEST_CASE("installer: the InstallShield helper starts with the scanner's standard streams closed") {
+  // A daemon may run the scanner without stdin and stdout: the socket pair then takes
+  // descriptors 0 and 1, which the helper's own /dev/null streams must not replace.
+  const std::string bytes = slurp(fixtures().dir / fixtures().sample("installshield", true)["file"].get<std::string>());
+  std::fflush(stdout);
+  const int saved_in = ::dup(STDIN_FILENO), saved_out = ::dup(STDOUT_FILENO);
+  REQUIRE(saved_in >= 0);
+  REQUIRE(saved_out >= 0);
+  ::close(STDIN_FILENO);
+  ::close(STDOUT_FILENO);
+  Collect c;
+  const ArchiveWalker walker(FormatRegistry::standard(), {});
+  const auto o =
+      walker.walk("top", Blob::from_bytes({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}), c);
+  ::dup2(saved_in, STDIN_FILENO);
+  ::dup2(saved_out, STDOUT_FILENO);
+  ::close(saved_in);
+  ::close(saved_out);
+  for (const auto& f : o.findings) CHECK_MESSAGE(f.id != "unpack.corrupt", f.summary);
+  CHECK(c.find("top!/Zoom/Zoom.exe") != nullptr);
+}
