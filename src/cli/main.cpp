@@ -1,7 +1,10 @@
+#include <fcntl.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -23,7 +26,22 @@ void set_up_logging(int verbosity) {
                                      : spdlog::level::err);
 }
 
+// Whoever started us may have closed stdin, stdout or stderr (a daemon, `>&-`): the next
+// file opened would take that number, and a spill file or a download would then receive
+// what was meant for the terminal, and the InstallShield helper's socket its /dev/null.
+void keep_standard_streams_open() {
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
+    if (::fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    const int null = ::open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);  // the lowest free: fd
+    if (null > fd) {
+      ::dup2(null, fd);
+      ::close(null);
+    }
+  }
+}
+
 int run(int argc, char** argv) {
+  keep_standard_streams_open();
   std::ios::sync_with_stdio(false);  // bulk runs read and write millions of lines
   std::cin.tie(nullptr);             // and must not flush stdout before every line read
   CLI::App app{"impostor: catches fake download sites and fake installers"};

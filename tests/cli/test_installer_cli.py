@@ -82,6 +82,28 @@ class InstallerFiles(unittest.TestCase):
         self.assertEqual([], [f for f in rep["findings"] if f["id"] == "unpack.corrupt"])
         self.assertNotIn(path + "!/Zoom/Zoom.exe", {a["path"] for a in rep["artifacts"]})
 
+    def test_started_with_its_standard_streams_closed(self):
+        # As a daemon might start it: the report still goes whole to --output, and the
+        # InstallShield helper (which gets /dev/null for its own streams) still works.
+        entry = next(e for e in self.manifest if e["format"] == "installshield" and e["trojanized"])
+        path = os.path.join(self.dir, entry["file"])
+        out = os.path.join(tempfile.mkdtemp(prefix="impostor-closed-"), "report.json")
+        try:
+            def close_standard_streams():
+                for fd in (0, 1, 2):
+                    os.close(fd)
+            r = subprocess.run([BIN, "file", "--format", "json", "--output", out, path],
+                               preexec_fn=close_standard_streams, timeout=180)
+            with open(out) as f:
+                rep = json.load(f)
+        finally:
+            shutil.rmtree(os.path.dirname(out), ignore_errors=True)
+        self.assertEqual(r.returncode, 1, rep["findings"])
+        self.assertEqual([], [f["summary"] for f in rep["findings"] if f["id"] == "unpack.corrupt"])
+        locations = {f["location"] for f in rep["findings"] if f["id"].startswith("yara.")}
+        for planted in entry["planted"]:
+            self.assertIn(f"{path}!/{planted}", locations)
+
     def test_msi_declares_its_product_and_publisher(self):
         path = os.path.join(self.dir, "trojanized/ZoomInstaller.msi")
         _, rep, _ = report(path)
