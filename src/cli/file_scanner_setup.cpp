@@ -27,11 +27,15 @@ std::shared_ptr<scan::YaraRules> load_rules(const CommonOptions& common, bool us
 }
 
 // The vendors and the roots code signers must chain to; nothing when either cannot be loaded.
-std::optional<analyze::SignatureChecks> load_signature_checks(const CommonOptions& common) {
-  auto load = allowlist::load_allowlist_dir(find_data_dir(common.allowlists, "allowlists"));
-  if (!load.ok()) {
-    for (const auto& p : load.problems) std::cerr << core::for_terminal(p.to_string()) << '\n';
-    return std::nullopt;
+std::optional<analyze::SignatureChecks> load_signature_checks(const CommonOptions& common,
+                                                              std::shared_ptr<const allowlist::Allowlist> vendors) {
+  if (!vendors) {
+    auto load = allowlist::load_allowlist_dir(find_data_dir(common.allowlists, "allowlists"));
+    if (!load.ok()) {
+      for (const auto& p : load.problems) std::cerr << core::for_terminal(p.to_string()) << '\n';
+      return std::nullopt;
+    }
+    vendors = std::make_shared<const allowlist::Allowlist>(std::move(load.allowlist));
   }
   sign::TrustStoreConfig config;
   config.pem_files = common.trust_files;
@@ -41,17 +45,17 @@ std::optional<analyze::SignatureChecks> load_signature_checks(const CommonOption
     std::cerr << core::for_terminal(error) << '\n';
     return std::nullopt;
   }
-  spdlog::debug("code signatures: {} vendor(s), {} extra trusted certificate(s)", load.allowlist.vendors.size(),
+  spdlog::debug("code signatures: {} vendor(s), {} extra trusted certificate(s)", vendors->vendors.size(),
                 trust->extra_certificates());
-  return analyze::SignatureChecks{std::make_shared<const allowlist::Allowlist>(std::move(load.allowlist)),
-                                  std::make_shared<const sign::TrustStore>(std::move(*trust))};
+  return analyze::SignatureChecks{std::move(vendors), std::make_shared<const sign::TrustStore>(std::move(*trust))};
 }
 
 }  // namespace
 
 std::unique_ptr<analyze::FileScanner> make_file_scanner(const CommonOptions& common, const unpack::WalkLimits& limits,
                                                         size_t threads, bool use_rule_cache,
-                                                        analyze::DigestChoice digests) {
+                                                        analyze::DigestChoice digests,
+                                                        std::shared_ptr<const allowlist::Allowlist> vendors) {
   auto rules = load_rules(common, use_rule_cache);
   if (!rules) return nullptr;
   std::vector<std::string> problems;
@@ -61,7 +65,7 @@ std::unique_ptr<analyze::FileScanner> make_file_scanner(const CommonOptions& com
     for (const auto& p : problems) std::cerr << core::for_terminal(p) << '\n';
     return nullptr;
   }
-  auto signatures = load_signature_checks(common);
+  auto signatures = load_signature_checks(common, std::move(vendors));
   if (!signatures) return nullptr;
   const size_t n = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
   return std::make_unique<analyze::FileScanner>(unpack::FormatRegistry::standard(), limits, std::move(rules),

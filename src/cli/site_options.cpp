@@ -42,7 +42,7 @@ SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) 
     for (const auto& p : load.problems) all += (all.empty() ? "" : "\n") + core::for_terminal(p.to_string());
     throw std::runtime_error(all);
   }
-  allowlist_ = std::move(load.allowlist);
+  allowlist_ = std::make_shared<const allowlist::Allowlist>(std::move(load.allowlist));
   if (net::find_profile(options.settings.profile) == nullptr) {
     std::string names;
     for (const auto& n : net::profile_names()) names += (names.empty() ? "" : ", ") + n;
@@ -53,19 +53,19 @@ SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) 
   options.fetch.total_timeout_ms = static_cast<long>(options.timeout_s * 1000);
   normalizer_ = std::make_unique<domain::HostNormalizer>(suffixes_);
   classifier_ = std::make_unique<domain::LookalikeClassifier>(
-      allowlist_, domain::EstablishedDomains::load(find_data_dir({}, "data") / "top-domains.list"));
-  files_ = make_file_scanner(common, {}, 0, true);
+      *allowlist_, domain::EstablishedDomains::load(find_data_dir({}, "data") / "top-domains.list"));
+  files_ = make_file_scanner(common, {}, 0, true, {}, allowlist_);
   if (!files_) throw std::runtime_error("the signatures could not be loaded (see above)");
   fetcher_ = std::make_unique<net::Fetcher>(options.fetch);
   judge_memo_ = std::make_unique<analyze::JudgeMemo>();
   favicons_ = std::make_unique<analyze::FaviconMemo>();
   if (!options.fetch_every_download) downloads_ = std::make_unique<analyze::DownloadMemo>();
   context_ = std::make_unique<analyze::UrlContext>(analyze::UrlContext{{*normalizer_, *classifier_},
-                                                                       allowlist_,
+                                                                       *allowlist_,
                                                                        *fetcher_,
                                                                        options.settings,
                                                                        files_.get(),
-                                                                       analyze::brand_terms(allowlist_),
+                                                                       analyze::brand_terms(*allowlist_),
                                                                        judge_memo_.get(),
                                                                        favicons_.get(),
                                                                        downloads_.get()});

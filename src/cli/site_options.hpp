@@ -34,8 +34,8 @@ class SiteScanSetup {
   net::Fetcher& fetcher() { return *fetcher_; }
 
  private:
-  scan::YaraLibrary yara_;  // first in, last out: libyara outlives every scanner
-  allowlist::Allowlist allowlist_;
+  scan::YaraLibrary yara_;                                 // first in, last out: libyara outlives every scanner
+  std::shared_ptr<const allowlist::Allowlist> allowlist_;  // shared with the file scanner's signature checks
   domain::PublicSuffixes suffixes_;
   std::unique_ptr<domain::HostNormalizer> normalizer_;
   std::unique_ptr<domain::LookalikeClassifier> classifier_;
