@@ -5,8 +5,8 @@ namespace impostor::net {
 void HostThrottle::acquire(const std::string& host) {
   if (!active()) return;
   std::unique_lock lock(mutex_);
+  auto& s = hosts_[host];
   while (true) {
-    auto& s = hosts_[host];
     const auto now = std::chrono::steady_clock::now();
     const bool slot = limit_ == 0 || s.in_flight < limit_;
     const auto ready_at = s.last_start + delay_;
@@ -15,25 +15,35 @@ void HostThrottle::acquire(const std::string& host) {
       s.last_start = now;
       return;
     }
+    ++s.waiting;
     if (!slot) {
-      cv_.wait(lock);
+      s.turn.wait(lock);
     } else {
-      cv_.wait_until(lock, ready_at);
+      s.turn.wait_until(lock, ready_at);
     }
+    --s.waiting;
   }
 }
 
 void HostThrottle::release(const std::string& host) {
   if (!active()) return;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = hosts_.find(host);
-    if (it == hosts_.end()) return;
-    if (it->second.in_flight > 0) --it->second.in_flight;
-    if (it->second.in_flight == 0 && std::chrono::steady_clock::now() >= it->second.last_start + delay_)
-      hosts_.erase(it);
+  std::lock_guard lock(mutex_);
+  auto it = hosts_.find(host);
+  if (it == hosts_.end()) return;
+  State& s = it->second;
+  if (s.in_flight > 0) --s.in_flight;
+  if (s.waiting > 0) {
+    // One slot came free: one waiter can take it. A waiter that wakes before the delay is
+    // over waits out the rest itself, so none is left asleep beside a slot it could use.
+    s.turn.notify_one();
+  } else if (s.in_flight == 0 && std::chrono::steady_clock::now() >= s.last_start + delay_) {
+    hosts_.erase(it);
   }
-  cv_.notify_all();
+}
+
+size_t HostThrottle::hosts_tracked() {
+  std::lock_guard lock(mutex_);
+  return hosts_.size();
 }
 
 }  // namespace impostor::net
