@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/ascii_text.hpp"
 #include "core/text_safety.hpp"
 
 namespace impostor::core {
@@ -14,9 +15,15 @@ namespace {
 // A string that needs no escaping and cannot be invalid UTF-8: printable ASCII without
 // quote and backslash, most of a report (URLs, ids, hashes, names).
 bool plain_ascii(std::string_view s) {
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') return false;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    const std::uint64_t x = swar::load(s.data() + i);
+    if (((x & swar::kHigh) | swar::has_below(x, 0x20) | swar::has_byte(x, '"') | swar::has_byte(x, '\\')) != 0)
+      return false;
+  }
+  for (; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u < 0x20 || u >= 0x80 || u == '"' || u == '\\') return false;
   }
   return true;
 }

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/ascii_text.hpp"
+
 namespace impostor::core {
 
 namespace {
@@ -32,10 +34,8 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
 bool is_valid_utf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    if (static_cast<uint8_t>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
+    i += ascii_prefix_length(text.substr(i));
+    if (i == text.size()) break;
     const size_t n = utf8_sequence_length(text, i);
     if (n == 0) return false;
     i += n;
@@ -47,6 +47,10 @@ std::string to_valid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
+    const size_t ascii = ascii_prefix_length(text.substr(i));
+    out.append(text.substr(i, ascii));
+    i += ascii;
+    if (i == text.size()) break;
     const size_t n = utf8_sequence_length(text, i);
     if (n == 0) {
       out += kReplacement;

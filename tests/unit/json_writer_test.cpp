@@ -86,6 +86,26 @@ TEST_CASE("JsonWriter: every ASCII byte and random bytes escape as nlohmann esca
   }
 }
 
+TEST_CASE("JsonWriter and to_valid_utf8: one odd byte at every position of plain text, every length") {
+  // The plain-text checks look at eight bytes at a time: a byte that needs escaping or
+  // replacing must be caught in any lane of a word and in the bytes after the last word.
+  using namespace std::string_view_literals;
+  const std::string_view odd = "\0\x1f\"\\\x7f\x80\xff\xc3 !#[]~"sv;
+  for (size_t length = 1; length <= 40; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      for (const char c : odd) {
+        std::string s(length, 'a');
+        s[at] = c;
+        CAPTURE(s);
+        CHECK(written([&](core::JsonWriter& w) { w.string(s); }) == dump(json(s)));
+        const bool ascii = static_cast<unsigned char>(c) < 0x80;
+        CHECK(core::is_valid_utf8(s) == ascii);
+        CHECK(core::to_valid_utf8(s) == (ascii ? s : s.substr(0, at) + "\xEF\xBF\xBD" + s.substr(at + 1)));
+      }
+    }
+  }
+}
+
 TEST_CASE("JsonWriter: numbers of every width, and doubles in nlohmann's shortest form") {
   CHECK(written([](core::JsonWriter& w) { w.number(std::numeric_limits<std::int64_t>::min()); }) ==
         dump(json(std::numeric_limits<std::int64_t>::min())));
