@@ -20,9 +20,9 @@ def tearDownModule():
     Site.stop()
 
 
-def run(*args, timeout=120, site=True, **kw):
+def run(*args, timeout=120, site=True, env=None, **kw):
     extra = site_args(**kw) if site else []
-    r = subprocess.run([BIN, "url", *args, *extra, "--format", "json"], capture_output=True, timeout=timeout)
+    r = subprocess.run([BIN, "url", *args, *extra, "--format", "json"], capture_output=True, timeout=timeout, env=env)
     reports = json.loads(r.stdout) if r.stdout.strip() else []
     if isinstance(reports, dict):  # --format json prints one object for one input
         reports = [reports]
@@ -67,6 +67,25 @@ class Scenarios(unittest.TestCase):
         self.assertEqual(finding(rep, "tls.invalid")["severity"], "high")
         self.assertNotEqual(rep["verdict"], "official")
         self.assertEqual(code, 1)
+
+    def test_system_roots_are_found_by_hash_in_the_certificate_directory(self):
+        # Without --ca-file the system store is used: roots looked up by subject hash in
+        # SSL_CERT_DIR, or the bundle named by SSL_CERT_FILE when that is set.
+        from loopback_site import Site
+        ca = Site.start()["ca_file"]
+        subject_hash = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", ca], capture_output=True,
+                                      text=True, check=True).stdout.strip()
+        with tempfile.TemporaryDirectory() as hashed, tempfile.TemporaryDirectory() as empty:
+            shutil.copy(ca, os.path.join(hashed, subject_hash + ".0"))
+            env = {k: v for k, v in os.environ.items() if k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")}
+            for label, extra in (("directory", {"SSL_CERT_DIR": hashed}),
+                                 ("bundle file", {"SSL_CERT_DIR": empty, "SSL_CERT_FILE": ca})):
+                with self.subTest(label):
+                    code, rep, ids = one(url("zoom.us", "/www"), trust=False, env={**env, **extra})
+                    self.assertTrue(rep["hops"][-1]["tls"]["verified"], rep["hops"][-1]["tls"])
+                    self.assertEqual((code, rep["verdict"]), (0, "official"), ids)
+            code, rep, ids = one(url("zoom.us", "/www"), trust=False, env={**env, "SSL_CERT_DIR": empty})
+            self.assertIn("tls.invalid", ids)
 
     def test_lookalike_with_fresh_certificate(self):
         code, rep, ids = one(url("zoom-us-download.com"))
