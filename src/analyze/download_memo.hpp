@@ -1,14 +1,11 @@
 #pragma once
 #include <chrono>
-#include <cstdint>
 #include <functional>
-#include <future>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "analyze/download_analysis.hpp"
+#include "analyze/shared_answers.hpp"
 
 namespace impostor::analyze {
 
@@ -18,8 +15,8 @@ namespace impostor::analyze {
 // probe. Fake sites link one payload from page after page; fetching and unpacking it once
 // per page would hammer the site and tell nothing new. An answer lasts kLifetime, so a
 // long crawl sees a payload that changes; one that failed in transport is not kept. An ask
-// for a key being fetched waits for that fetch. Bounded (starts over when full);
-// thread-safe. `crawl --fetch-every-download` runs without it.
+// for a key being fetched waits for that fetch (SharedAnswers). `crawl
+// --fetch-every-download` runs without it.
 class DownloadMemo {
  public:
   // An answer can hold a member list of 200 entries: 256 of them stay within tens of MiB.
@@ -40,16 +37,7 @@ class DownloadMemo {
                                     const std::function<DownloadOutcome()>& fetch, bool& reused);
 
  private:
-  struct Entry {
-    std::shared_future<std::shared_ptr<const Answer>> answer;
-    std::chrono::steady_clock::time_point at;
-    uint64_t id = 0;
-  };
-  void forget(const std::string& key, uint64_t id);
-
-  std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
-  uint64_t next_id_ = 0;
+  SharedAnswers<Answer> answers_{kMaxEntries, kLifetime, [](const Answer& a) { return a.outcome.transient; }};
 };
 
 }  // namespace impostor::analyze
