@@ -319,36 +319,47 @@ void HopJudge::judge_tls(const net::Hop& hop, const HostStanding& host, core::Re
   }
 }
 
-void HopJudge::compare_for_cloaking(const net::RedirectChain& main, const net::RedirectChain& probe,
-                                    core::Report& report) {
-  if (main.hops().empty() || probe.hops().empty()) return;
+CloakingComparison HopJudge::compare_views(const net::RedirectChain& main, const net::RedirectChain& probe,
+                                           const std::string& probed_url) {
+  CloakingComparison out;
+  out.probed_url = probed_url;
+  if (main.hops().empty() || probe.hops().empty()) return out;
   const auto& a = main.hops().back();
   const auto& b = probe.hops().back();
-  std::vector<std::string> differences;
+  out.transient = b.status == 0;
   if (host_of(a.url) != host_of(b.url))
-    differences.emplace_back("final host");
+    out.differences.emplace_back("final host");
   else if (a.url != b.url)
-    differences.emplace_back("final URL");
-  if (a.status / 100 != b.status / 100) differences.emplace_back("status");
-  double similarity = 1.0;
+    out.differences.emplace_back("final URL");
+  if (a.status / 100 != b.status / 100) out.differences.emplace_back("status");
   // The same bytes are the same words: similarity 1 without splitting either page.
   if (a.status / 100 == 2 && b.status / 100 == 2 && a.body != b.body) {
-    similarity = jaccard(page_words(a.body), page_words(b.body));
+    out.similarity = jaccard(page_words(a.body), page_words(b.body));
     // Below half the words in common is a different page, not a rotating banner.
-    if (similarity < 0.5) differences.emplace_back("content");
+    if (out.similarity < 0.5) out.differences.emplace_back("content");
   }
-  if (differences.empty()) return;
+  if (!out.differences.empty()) out.as_plain_client = side(probe);
+  return out;
+}
+
+void HopJudge::report_cloaking(const CloakingComparison& comparison, const net::RedirectChain& main, bool shared,
+                               core::Report& report) {
+  if (comparison.differences.empty() || main.hops().empty()) return;
   std::string what;
-  for (const auto& d : differences) what += (what.empty() ? "" : ", ") + d;
-  add(report,
-      {"http.cloaking",
-       Severity::medium,
-       "The site shows a browser arriving from a search engine something else than a plain client (" + what + ")",
-       {{"differences", differences},
-        {"content_similarity", similarity},
-        {"as_browser", side(main)},
-        {"as_plain_client", side(probe)}},
-       core::to_valid_utf8(a.url)});
+  for (const auto& d : comparison.differences) what += (what.empty() ? "" : ", ") + d;
+  nlohmann::json evidence = {{"differences", comparison.differences},
+                             {"content_similarity", comparison.similarity},
+                             {"as_browser", side(main)},
+                             {"as_plain_client", comparison.as_plain_client}};
+  std::string summary = "The site shows a browser arriving from a search engine something else than a plain client (" +
+                        what + ")";
+  if (shared) {
+    evidence["probed_url"] = core::to_valid_utf8(comparison.probed_url);
+    summary += "; seen probing " + core::to_valid_utf8(comparison.probed_url) +
+               ", whose browser view was this one's byte for byte";
+  }
+  add(report, {"http.cloaking", Severity::medium, std::move(summary), std::move(evidence),
+               core::to_valid_utf8(main.hops().back().url)});
 }
 
 }  // namespace impostor::analyze

@@ -9,6 +9,7 @@
 
 #include "allowlist/vendor.hpp"
 #include "analyze/domain_analysis.hpp"
+#include "analyze/probe_memo.hpp"
 #include "core/report.hpp"
 #include "net/redirect_chain.hpp"
 
@@ -89,8 +90,13 @@ class HopJudge {
   // A download's chain judged on its own, as a report of its findings (kept apart to be
   // shared with other pages): nothing left out for having been judged into another report.
   core::Report judge_apart(const net::RedirectChain& chain);
-  // http.cloaking: the victim's view (`main`) against a plain client's (`probe`).
-  void compare_for_cloaking(const net::RedirectChain& main, const net::RedirectChain& probe, core::Report& report);
+  // The victim's view (`main`) against a plain client's (`probe`) of `probed_url`.
+  static CloakingComparison compare_views(const net::RedirectChain& main, const net::RedirectChain& probe,
+                                          const std::string& probed_url);
+  // http.cloaking when the views differ. `shared`: the comparison was made for another URL
+  // whose browser view was this one's (ProbeMemo), and the evidence names it.
+  void report_cloaking(const CloakingComparison& comparison, const net::RedirectChain& main, bool shared,
+                       core::Report& report);
 
   const HostStanding& standing(const std::string& url);
 

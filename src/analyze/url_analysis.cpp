@@ -357,8 +357,8 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
       if (f.id == "domain.userinfo-trick") report.findings.push_back(std::move(f));
 
   HopJudge judge(context.domain, context.allowlist, context.settings.fresh_certificate_days, now, context.judge_memo);
-  net::RedirectChain chain(context.fetcher, request_for(context.settings, context.settings.profile),
-                           context.settings.max_redirects);
+  const net::FetchRequest browser = request_for(context.settings, context.settings.profile);
+  net::RedirectChain chain(context.fetcher, browser, context.settings.max_redirects);
   const net::Hop* last = chain.follow(target.url);
   if (last == nullptr || last->status == 0) {
     judge.judge_chain(chain, report);
@@ -414,12 +414,23 @@ core::Report analyze_url(const UrlContext& context, std::string_view input) {
                                          [](const core::Finding& f) { return f.severity >= core::Severity::low; }) ||
                              (analysis && !analysis->downloads.items.empty());
   if (context.settings.cloaking_probe && worth_probing) {
-    net::RedirectChain probe(context.fetcher, request_for(context.settings, "plain"), context.settings.max_redirects);
-    // The plain client follows refreshes as the browser view did, so a meta refresh is
-    // not taken for cloaking.
-    if (const net::Hop* probed = probe.follow(target.url); probed != nullptr && probed->status != 0)
-      follow_refreshes(context, probe, probed, false, &landing.read);
-    judge.compare_for_cloaking(chain, probe, report);
+    const auto probe_view = [&] {
+      net::RedirectChain probe(context.fetcher, request_for(context.settings, "plain"), context.settings.max_redirects);
+      // The plain client follows refreshes as the browser view did, so a meta refresh is
+      // not taken for cloaking.
+      if (const net::Hop* probed = probe.follow(target.url); probed != nullptr && probed->status != 0)
+        follow_refreshes(context, probe, probed, false, &landing.read);
+      return HopJudge::compare_views(chain, probe, target.url);
+    };
+    const std::string key =
+        context.probes != nullptr ? ProbeMemo::key(target.url, chain.hops(), browser.user_agent) : std::string();
+    if (key.empty()) {
+      judge.report_cloaking(probe_view(), chain, false, report);
+    } else {
+      bool shared = false;
+      const auto comparison = context.probes->get(key, probe_view, shared);
+      judge.report_cloaking(*comparison, chain, shared, report);
+    }
   }
   return finish();
 }

@@ -13,6 +13,7 @@
 #include "analyze/download_memo.hpp"
 #include "analyze/file_analysis.hpp"
 #include "analyze/hop_judgement.hpp"
+#include "analyze/probe_memo.hpp"
 #include "core/report.hpp"
 #include "net/fetcher.hpp"
 #include "page/brand_claims.hpp"
@@ -68,6 +69,7 @@ struct UrlContext {
   JudgeMemo* judge_memo = nullptr;       // host and certificate classifications shared by the run's URLs
   FaviconMemo* favicons = nullptr;       // favicons shared by the run's URLs; none: fetched for every page
   DownloadMemo* downloads = nullptr;     // downloads shared by a site's pages; none: fetched for every page
+  ProbeMemo* probes = nullptr;           // cloaking probes shared by URLs of one page; none: one probe per URL
 };
 
 // `impostor url URL`: fetch as a victim's browser would, hop by hop, judge every hop's

@@ -33,6 +33,8 @@ void add_site_options(CLI::App& sub, SiteOptions& options) {
       "Do not fetch a second time as a plain client");
   sub.add_flag("--fetch-every-download", options.fetch_every_download,
                "Fetch a download for every page that links it, instead of once per site every 5 minutes");
+  sub.add_flag("--probe-every-url", options.probe_every_url,
+               "Probe for cloaking at every URL, also one whose browser view another URL of the page already had");
 }
 
 SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) {
@@ -60,6 +62,7 @@ SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) 
   judge_memo_ = std::make_unique<analyze::JudgeMemo>();
   favicons_ = std::make_unique<analyze::FaviconMemo>();
   if (!options.fetch_every_download) downloads_ = std::make_unique<analyze::DownloadMemo>();
+  if (!options.probe_every_url) probes_ = std::make_unique<analyze::ProbeMemo>();
   context_ = std::make_unique<analyze::UrlContext>(analyze::UrlContext{{*normalizer_, *classifier_},
                                                                        *allowlist_,
                                                                        *fetcher_,
@@ -68,7 +71,8 @@ SiteScanSetup::SiteScanSetup(const CommonOptions& common, SiteOptions& options) 
                                                                        analyze::brand_terms(*allowlist_),
                                                                        judge_memo_.get(),
                                                                        favicons_.get(),
-                                                                       downloads_.get()});
+                                                                       downloads_.get(),
+                                                                       probes_.get()});
 }
 
 SiteScanSetup::~SiteScanSetup() = default;

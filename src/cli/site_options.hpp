@@ -20,6 +20,7 @@ struct SiteOptions {
   double connect_timeout_s = 10;
   double timeout_s = 30;
   bool fetch_every_download = false;  // no DownloadMemo: each page fetches its links itself
+  bool probe_every_url = false;       // no ProbeMemo: each URL makes its own cloaking probe
 };
 
 void add_site_options(CLI::App& sub, SiteOptions& options);
@@ -44,6 +45,7 @@ class SiteScanSetup {
   std::unique_ptr<analyze::JudgeMemo> judge_memo_;
   std::unique_ptr<analyze::FaviconMemo> favicons_;
   std::unique_ptr<analyze::DownloadMemo> downloads_;
+  std::unique_ptr<analyze::ProbeMemo> probes_;
   std::unique_ptr<analyze::UrlContext> context_;
 };
 

@@ -87,7 +87,7 @@ class Crawl(unittest.TestCase):
             if i % 50 == 0:
                 lines.append(u)  # duplicates are scanned once
         lines += ["not a url at all", "{\"json\": true}", ""]
-        r = crawl(self.write("urls.txt", lines), "--concurrency", "32", "--per-host", "8", "--no-cloaking-probe")
+        r = crawl(self.write("urls.txt", lines), "--concurrency", "32", "--per-host", "8")
         got = results(r.stdout)
         self.assertEqual(r.returncode, 1, r.stderr[-2000:])
         self.assertEqual(len(got), 500)
@@ -241,6 +241,59 @@ class SharedDownloads(unittest.TestCase):
         rows = self.run_pages("every", [LOOKALIKE], "--fetch-every-download")
         self.assertEqual(self.count("every"), 4)
         self.assertFalse(any("fetched_for" in a for a in self.downloads(rows)))
+
+
+class SharedProbes(unittest.TestCase):
+    """Search results hold one landing page many times over, with another click id each
+    time: a crawl probes it for cloaking once, and every URL of it keeps the finding."""
+
+    CLOAKED = "zoommeeting-app.com"
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def probes(self, token):
+        return int(fetch_text(self.CLOAKED, f"/cloaked/{token}/count"))
+
+    def run_urls(self, token, leaf, *extra, count=6):
+        path = os.path.join(self.tmp.name, token + ".txt")
+        urls = [url(self.CLOAKED, f"/cloaked/{token}/{leaf}?gclid={i}") for i in range(count)]
+        with open(path, "w") as f:
+            f.write("\n".join(urls) + "\n")
+        run = crawl(path, "--concurrency", "4", "--per-host", "2", *extra)
+        self.assertEqual(run.returncode, 1, run.stderr.decode())
+        rows = {r["target"]["input"]: r for r in results(run.stdout)}
+        self.assertEqual(set(rows), set(urls))
+        cloaking = {}
+        for u, r in rows.items():
+            found = [f for f in r["findings"] if f["id"] == "http.cloaking"]
+            self.assertEqual(len(found), 1, (u, r["findings"]))
+            self.assertIn("content", found[0]["evidence"]["differences"])
+            self.assertEqual(found[0]["evidence"]["as_plain_client"]["title"], "Pancake recipes")
+            cloaking[r["target"]["url"]] = found[0]
+        return cloaking
+
+    def test_one_probe_for_the_urls_of_one_page(self):
+        found = self.run_urls("same", "page")
+        self.assertEqual(self.probes("same"), 1)
+        probed = [u for u, f in found.items() if "probed_url" not in f["evidence"]]
+        self.assertEqual(len(probed), 1, found)  # the URL whose probe the others share
+        for u, f in found.items():
+            if u != probed[0]:
+                self.assertEqual(f["evidence"]["probed_url"], probed[0])
+                self.assertIn("seen probing " + probed[0], f["summary"])
+                self.assertEqual(f["evidence"]["as_browser"]["final_url"], u)  # its own browser view
+
+    def test_a_query_that_changes_the_page_is_probed_for_itself(self):
+        found = self.run_urls("echo", "echo")
+        self.assertEqual(self.probes("echo"), 6)
+        self.assertFalse(any("probed_url" in f["evidence"] for f in found.values()))
+
+    def test_probe_every_url(self):
+        found = self.run_urls("every", "page", "--probe-every-url")
+        self.assertEqual(self.probes("every"), 6)
+        self.assertFalse(any("probed_url" in f["evidence"] for f in found.values()))
 
 
 class HostileInput(unittest.TestCase):

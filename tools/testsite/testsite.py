@@ -12,6 +12,7 @@ that dies never leaves a server behind for long.
 """
 import argparse
 import gzip
+import html
 import http.server
 import json
 import os
@@ -286,6 +287,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if path == "/www":
                 return self.redirect(f"https://www.zoom.us:{https_port}/")
             return self.send(200, page("Zoom", "<h1>Zoom</h1><a href='/client/latest/ZoomInstallerFull.exe'>Download</a>"))
+        if host == CLOAKED and path.startswith("/cloaked/"):
+            # /cloaked/T/page: the cloaked page below, counting the requests that get the
+            # benign view (the cloaking probes) in the workdir; /cloaked/T/echo also shows
+            # the browser its own query, so each query is another page; /cloaked/T/count
+            # says how many probes there were: tests see how often a crawl probed.
+            token, _, leaf = path[len("/cloaked/"):].partition("/")
+            if not token.isalnum() or leaf not in ("page", "echo", "count"):
+                return self.send(404, page("Not found", "<p>nothing here</p>"))
+            counter = os.path.join(self.server.workdir, "probes-" + token)
+            with COUNTER_LOCK:
+                n = int(open(counter).read()) if os.path.exists(counter) else 0
+                if leaf == "count":
+                    return self.send(200, str(n).encode(), "text/plain")
+                if not ("Windows" in self.headers.get("User-Agent", "") and self.headers.get("Referer")):
+                    with open(counter, "w") as f:
+                        f.write(str(n + 1))
+                    return self.send(200, BENIGN)
+            if leaf == "echo":
+                query = urllib.parse.urlsplit(self.path).query
+                return self.send(200, FAKE_DOWNLOAD.replace("</body>", f"<p>ref {html.escape(query)}</p></body>"))
+            return self.send(200, FAKE_DOWNLOAD)
         if host == CLOAKED:
             referer = self.headers.get("Referer", "")
             agent = self.headers.get("User-Agent", "")
