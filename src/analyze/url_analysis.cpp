@@ -173,26 +173,23 @@ std::string default_favicon(const std::string& page_url) {
   return net::resolve_reference(page_url, "/favicon.ico");
 }
 
-// The page's favicon: known from another page of the run, or being fetched.
-struct FaviconLookup {
-  std::string url;
-  std::optional<FaviconMemo::Answer> known;
-  std::future<net::Hop> fetch;
-};
+// Where the page's favicon is: its first <link rel=icon>, or /favicon.ico of its origin.
+std::string favicon_url(const net::Hop& hop, const page::PageAnalysis& analysis) {
+  if (const auto links = analysis.favicon_links(); !links.empty() && !links.front()->url.empty())
+    return links.front()->url;
+  return default_favicon(hop.url);
+}
 
-FaviconLookup look_up_favicon(const UrlContext& context, const net::Hop& hop, const page::PageAnalysis& analysis) {
-  FaviconLookup icon;
-  if (const auto links = analysis.favicon_links(); !links.empty()) icon.url = links.front()->url;
-  if (icon.url.empty()) icon.url = default_favicon(hop.url);
-  if (icon.url.empty()) return icon;
-  if (context.favicons != nullptr) icon.known = context.favicons->find(icon.url);
-  if (!icon.known) {
-    net::FetchRequest r = request_for(context.settings, context.settings.profile);
-    r.url = icon.url;
-    r.max_body_bytes = context.settings.max_favicon_bytes;
-    icon.fetch = context.fetcher.submit(std::move(r));
-  }
-  return icon;
+FaviconMemo::Answer fetch_favicon(const UrlContext& context, const std::string& url) {
+  net::FetchRequest r = request_for(context.settings, context.settings.profile);
+  r.url = url;
+  r.max_body_bytes = context.settings.max_favicon_bytes;
+  const net::Hop fetched = context.fetcher.submit(std::move(r)).get();
+  FaviconMemo::Answer answer;
+  answer.transient = fetched.status == 0;
+  if (fetched.status >= 200 && fetched.status < 300 && !fetched.body.empty() && !fetched.body_truncated)
+    answer.icon = page::hash_favicon({reinterpret_cast<const uint8_t*>(fetched.body.data()), fetched.body.size()});
+  return answer;
 }
 
 // External scripts (scam kits keep their lock and phone number there) and the favicon,
@@ -200,7 +197,6 @@ FaviconLookup look_up_favicon(const UrlContext& context, const net::Hop& hop, co
 // waits for the slowest, not for the sum.
 void enrich_page(const UrlContext& context, const net::Hop& hop, page::PageAnalysis& analysis) {
   const auto& s = context.settings;
-  FaviconLookup icon = look_up_favicon(context, hop, analysis);
   std::vector<std::pair<std::string, std::future<net::Hop>>> pending;
   for (const auto* link : analysis.script_links()) {
     if (pending.size() >= s.max_scripts) break;
@@ -209,6 +205,13 @@ void enrich_page(const UrlContext& context, const net::Hop& hop, page::PageAnaly
     r.max_body_bytes = s.max_script_bytes;
     r.headers.push_back("Referer: " + hop.url);
     pending.emplace_back(link->url, context.fetcher.submit(std::move(r)));
+  }
+  // The scripts are on their way: the favicon is fetched (or waited for) meanwhile.
+  std::shared_ptr<const FaviconMemo::Answer> icon;
+  if (const std::string icon_url = favicon_url(hop, analysis); !icon_url.empty()) {
+    const auto fetch = [&] { return fetch_favicon(context, icon_url); };
+    icon = context.favicons != nullptr ? context.favicons->get(icon_url, fetch)
+                                       : std::make_shared<const FaviconMemo::Answer>(fetch());
   }
   std::vector<std::pair<std::string, std::string>> bodies;
   for (auto& [url, future] : pending) {
@@ -227,17 +230,7 @@ void enrich_page(const UrlContext& context, const net::Hop& hop, page::PageAnaly
           analysis.findings.push_back(std::move(f));
     }
   }
-  if (icon.fetch.valid()) {
-    auto fetched = icon.fetch.get();
-    if (fetched.status != 0) {
-      FaviconMemo::Answer answer;
-      if (fetched.status >= 200 && fetched.status < 300 && !fetched.body.empty() && !fetched.body_truncated)
-        answer.icon = page::hash_favicon({reinterpret_cast<const uint8_t*>(fetched.body.data()), fetched.body.size()});
-      if (context.favicons != nullptr) context.favicons->remember(icon.url, answer);
-      icon.known = std::move(answer);
-    }
-  }
-  if (icon.known && icon.known->icon) page::add_favicon(analysis, *icon.known->icon, context.brands);
+  if (icon && icon->icon) page::add_favicon(analysis, *icon->icon, context.brands);
 }
 
 std::string without_fragment(const std::string& url) { return url.substr(0, url.find('#')); }
@@ -317,19 +310,6 @@ core::RenderedJson render_hops(const net::RedirectChain& chain, std::int64_t now
 }
 
 }  // namespace
-
-std::optional<FaviconMemo::Answer> FaviconMemo::find(const std::string& url) const {
-  std::lock_guard lock(mutex_);
-  const auto it = entries_.find(url);
-  if (it == entries_.end() || std::chrono::steady_clock::now() - it->second.at > kLifetime) return std::nullopt;
-  return it->second.answer;
-}
-
-void FaviconMemo::remember(const std::string& url, Answer answer) {
-  std::lock_guard lock(mutex_);
-  if (entries_.size() >= kMaxEntries) entries_.clear();
-  entries_.insert_or_assign(url, Entry{std::move(answer), std::chrono::steady_clock::now()});
-}
 
 core::Report analyze_url(const UrlContext& context, std::string_view input) {
   const auto started = std::chrono::steady_clock::now();

@@ -14,6 +14,7 @@
 #include "analyze/file_analysis.hpp"
 #include "analyze/hop_judgement.hpp"
 #include "analyze/probe_memo.hpp"
+#include "analyze/shared_answers.hpp"
 #include "core/report.hpp"
 #include "net/fetcher.hpp"
 #include "page/brand_claims.hpp"
@@ -34,10 +35,10 @@ struct UrlSettings {
 };
 
 // Favicons this run fetched, by URL: a crawl meets one site's icon page after page, and a
-// browser too fetches it once, not once per page. An entry lasts a few minutes, so a long
-// crawl still sees an icon that changes, and the table is bounded (it starts over when
-// full). Only answers are kept: an icon, or "no usable icon there" (4xx, empty, over the
-// cap); a fetch that failed in transport is asked again. Thread-safe.
+// browser too fetches it once, not once per page; pages of one site that start together
+// wait for the one fetch (SharedAnswers). An entry lasts a few minutes, so a long crawl
+// still sees an icon that changes. Answers are an icon, or "no usable icon there" (4xx,
+// empty, over the cap); a fetch that failed in transport is not kept.
 class FaviconMemo {
  public:
   static constexpr size_t kMaxEntries = 4096;
@@ -45,17 +46,15 @@ class FaviconMemo {
 
   struct Answer {
     std::optional<page::FaviconHash> icon;  // none: the server had no usable icon there
+    bool transient = false;                 // the fetch failed in transport
   };
-  std::optional<Answer> find(const std::string& url) const;
-  void remember(const std::string& url, Answer answer);
+  std::shared_ptr<const Answer> get(const std::string& url, const std::function<Answer()>& fetch) {
+    bool reused = false;
+    return answers_.get(url, fetch, reused);
+  }
 
  private:
-  struct Entry {
-    Answer answer;
-    std::chrono::steady_clock::time_point at;
-  };
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
+  SharedAnswers<Answer> answers_{kMaxEntries, kLifetime, [](const Answer& a) { return a.transient; }};
 };
 
 // The pieces a URL analysis needs, shared by every URL of a run (and by crawl).
