@@ -20,7 +20,12 @@ std::string DownloadMemo::key(const DownloadCandidate& candidate, const std::str
 std::shared_ptr<const DownloadMemo::Answer> DownloadMemo::get(const std::string& key, const std::string& page,
                                                               const std::function<DownloadOutcome()>& fetch,
                                                               bool& reused) {
-  return answers_.get(key, [&] { return Answer{fetch(), page}; }, reused);
+  return answers_.get(
+      key,
+      [&] {
+        return Answer{fetch(), page};
+      },
+      reused);
 }
 
 }  // namespace impostor::analyze

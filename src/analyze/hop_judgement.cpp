@@ -351,8 +351,8 @@ void HopJudge::report_cloaking(const CloakingComparison& comparison, const net::
                              {"content_similarity", comparison.similarity},
                              {"as_browser", side(main)},
                              {"as_plain_client", comparison.as_plain_client}};
-  std::string summary = "The site shows a browser arriving from a search engine something else than a plain client (" +
-                        what + ")";
+  std::string summary =
+      "The site shows a browser arriving from a search engine something else than a plain client (" + what + ")";
   if (shared) {
     evidence["probed_url"] = core::to_valid_utf8(comparison.probed_url);
     summary += "; seen probing " + core::to_valid_utf8(comparison.probed_url) +

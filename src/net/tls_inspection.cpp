@@ -101,8 +101,9 @@ bool has_hashed_names(const char* dir) {
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     const auto dot = name.find('.');
-    if (dot == 8 && dot + 1 < name.size() &&
-        std::all_of(name.begin(), name.begin() + 8, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+    if (dot == 8 && dot + 1 < name.size() && std::all_of(name.begin(), name.begin() + 8, [](char c) {
+          return std::isxdigit(static_cast<unsigned char>(c));
+        }))
       return true;
   }
   return false;

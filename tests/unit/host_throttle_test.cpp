@@ -20,6 +20,7 @@ TEST_CASE("the host throttle never lets more than the limit into one host, under
   std::array<std::atomic<int>, 3> most{};
   std::atomic<int> done{0};
   std::vector<std::thread> threads;
+  threads.reserve(24);
   for (int t = 0; t < 24; ++t) {
     threads.emplace_back([&, t] {
       const size_t h = static_cast<size_t>(t) % hosts.size();
@@ -68,6 +69,7 @@ TEST_CASE("the host throttle spaces the starts of requests to one host by the de
   std::vector<std::chrono::steady_clock::time_point> starts;
   std::mutex m;
   std::vector<std::thread> threads;
+  threads.reserve(4);
   const auto before = std::chrono::steady_clock::now();
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {

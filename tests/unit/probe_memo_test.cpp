@@ -31,18 +31,25 @@ TEST_CASE("a probe memo's key: one page's browser view, whatever its query says"
   const std::string k = key_of("https://site.example/p?gclid=1", a);
   REQUIRE_FALSE(k.empty());
   // Another click id, the same bytes shown: the same key.
-  CHECK(k == key_of("https://site.example/p?gclid=2", {hop("https://site.example/p?gclid=2", 200, "<title>Fake</title>")}));
+  CHECK(k ==
+        key_of("https://site.example/p?gclid=2", {hop("https://site.example/p?gclid=2", 200, "<title>Fake</title>")}));
   CHECK(k == key_of("https://site.example/p#top", {hop("https://site.example/p#top", 200, "<title>Fake</title>")}));
   // A different page, status, path, host, port, scheme, agent or chain: another key.
-  CHECK(k != key_of("https://site.example/p?gclid=2", {hop("https://site.example/p?gclid=2", 200, "<title>Real</title>")}));
-  CHECK(k != key_of("https://site.example/p?gclid=1", {hop("https://site.example/p?gclid=1", 404, "<title>Fake</title>")}));
-  CHECK(k != key_of("https://site.example/q?gclid=1", {hop("https://site.example/q?gclid=1", 200, "<title>Fake</title>")}));
-  CHECK(k != key_of("https://other.example/p?gclid=1", {hop("https://other.example/p?gclid=1", 200, "<title>Fake</title>")}));
+  CHECK(k !=
+        key_of("https://site.example/p?gclid=2", {hop("https://site.example/p?gclid=2", 200, "<title>Real</title>")}));
+  CHECK(k !=
+        key_of("https://site.example/p?gclid=1", {hop("https://site.example/p?gclid=1", 404, "<title>Fake</title>")}));
+  CHECK(k !=
+        key_of("https://site.example/q?gclid=1", {hop("https://site.example/q?gclid=1", 200, "<title>Fake</title>")}));
+  CHECK(k != key_of("https://other.example/p?gclid=1",
+                    {hop("https://other.example/p?gclid=1", 200, "<title>Fake</title>")}));
   CHECK(k != key_of("https://site.example:8443/p", {hop("https://site.example:8443/p", 200, "<title>Fake</title>")}));
-  CHECK(k != key_of("http://site.example/p?gclid=1", {hop("http://site.example/p?gclid=1", 200, "<title>Fake</title>")}));
+  CHECK(k !=
+        key_of("http://site.example/p?gclid=1", {hop("http://site.example/p?gclid=1", 200, "<title>Fake</title>")}));
   CHECK(k != key_of("https://site.example/p?gclid=1", a, "UA2"));
-  CHECK(k != key_of("https://site.example/p?gclid=1",
-                    {hop("https://site.example/p?gclid=1", 302), hop("https://site.example/p?gclid=1", 200, "<title>Fake</title>")}));
+  CHECK(k !=
+        key_of("https://site.example/p?gclid=1", {hop("https://site.example/p?gclid=1", 302),
+                                                  hop("https://site.example/p?gclid=1", 200, "<title>Fake</title>")}));
   Hop cut = a[0];
   cut.body_truncated = true;
   CHECK(k != key_of("https://site.example/p?gclid=1", {cut}));
@@ -56,6 +63,7 @@ TEST_CASE("concurrent URLs of one page share one probe; a probe that failed in t
   std::atomic<int> probes{0};
   std::atomic<int> shared_count{0};
   std::vector<std::thread> threads;
+  threads.reserve(6);
   for (int i = 0; i < 6; ++i)
     threads.emplace_back([&] {
       bool shared = false;
