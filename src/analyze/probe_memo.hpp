@@ -15,7 +15,7 @@ namespace impostor::analyze {
 
 // What the cloaking probe of one page found: the plain client's view against the browser's.
 // Its implicit move is nlohmann::json's, which is noexcept (as for DownloadOutcome).
-struct CloakingComparison {  // NOLINT(bugprone-exception-escape)
+struct CloakingComparison {              // NOLINT(bugprone-exception-escape)
   std::vector<std::string> differences;  // "final host", "final URL", "status", "content"; none: the same view
   double similarity = 1.0;               // of the two pages' words, when both were pages
   nlohmann::json as_plain_client;        // the probe's last hop, as the evidence shows it
