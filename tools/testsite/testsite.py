@@ -126,7 +126,19 @@ GZIP_BOMB = gzip.compress(b"\0" * (64 << 20), 9)
 BENIGN = page("Pancake recipes", "<h1>Pancakes</h1><p>Flour, eggs, milk.</p>")
 
 
-COUNTER_LOCK = threading.Lock()  # the /counted/ files, shared by the HTTPS and HTTP servers
+COUNTER_LOCK = threading.Lock()  # the counter files, shared by the HTTPS and HTTP servers
+
+
+def read_count(counter):
+    with COUNTER_LOCK:
+        return int(open(counter).read()) if os.path.exists(counter) else 0
+
+
+def count_one(counter):
+    with COUNTER_LOCK:
+        n = int(open(counter).read()) if os.path.exists(counter) else 0
+        with open(counter, "w") as f:
+            f.write(str(n + 1))
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -263,15 +275,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send(200, b"MZ" + b"\0" * 62 + b"inert other installer", "application/octet-stream",
                                  [("Content-Disposition", "attachment; filename=other.exe")])
             if leaf == "setup.exe":
-                with COUNTER_LOCK:
-                    n = int(open(counter).read()) if os.path.exists(counter) else 0
-                    with open(counter, "w") as f:
-                        f.write(str(n + 1))
+                count_one(counter)
                 return self.send(200, b"MZ" + b"\0" * 62 + b"inert counted installer", "application/octet-stream",
                                  [("Content-Disposition", "attachment; filename=setup.exe")])
             if leaf == "count":
-                n = open(counter).read() if os.path.exists(counter) else "0"
-                return self.send(200, n.encode(), "text/plain")
+                return self.send(200, str(read_count(counter)).encode(), "text/plain")
             return self.send(404, page("Not found", "<p>nothing here</p>"))
         if path == "/files/ZoomInstaller.exe":
             return self.send(200, b"MZ" + b"\0" * 62 + b"inert test installer", "application/octet-stream",
@@ -296,14 +304,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not token.isalnum() or leaf not in ("page", "echo", "count"):
                 return self.send(404, page("Not found", "<p>nothing here</p>"))
             counter = os.path.join(self.server.workdir, "probes-" + token)
-            with COUNTER_LOCK:
-                n = int(open(counter).read()) if os.path.exists(counter) else 0
-                if leaf == "count":
-                    return self.send(200, str(n).encode(), "text/plain")
-                if not ("Windows" in self.headers.get("User-Agent", "") and self.headers.get("Referer")):
-                    with open(counter, "w") as f:
-                        f.write(str(n + 1))
-                    return self.send(200, BENIGN)
+            if leaf == "count":
+                return self.send(200, str(read_count(counter)).encode(), "text/plain")
+            if not ("Windows" in self.headers.get("User-Agent", "") and self.headers.get("Referer")):
+                count_one(counter)
+                return self.send(200, BENIGN)
             if leaf == "echo":
                 query = urllib.parse.urlsplit(self.path).query
                 return self.send(200, FAKE_DOWNLOAD.replace("</body>", f"<p>ref {html.escape(query)}</p></body>"))
